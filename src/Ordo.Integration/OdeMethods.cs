@@ -1,0 +1,83 @@
+namespace Ordo.Integration;
+
+/// <summary>
+/// Every ODE method Ordo has, by its paper's name and by its short name (<see cref="Get"/>). The tests and the
+/// <c>ordo methods</c> command enumerate <see cref="All"/>.
+/// </summary>
+public static class OdeMethods
+{
+    /// <summary>Forward Euler (order 1, fixed steps only). Source: Euler (1768); HNW I §II.1.</summary>
+    public static ExplicitRungeKutta Euler { get; } = new("euler", Tableaus.Euler,
+        "Forward Euler, order 1, fixed steps only (--dt): teaching and baselines.");
+
+    /// <summary>Explicit midpoint 2(1) with an Euler error estimate. Source: Runge (1895).</summary>
+    public static ExplicitRungeKutta Midpoint { get; } = new("midpoint", Tableaus.Midpoint,
+        "Explicit midpoint 2(1): very loose tolerances on cheap problems; adaptive via an Euler estimate.");
+
+    /// <summary>Heun 2(1), the explicit trapezoid rule with an Euler error estimate. Source: Heun (1900).</summary>
+    public static ExplicitRungeKutta Heun { get; } = new("heun", Tableaus.Heun,
+        "Heun 2(1) (explicit trapezoid): very loose tolerances (rtol >= 1e-3) on cheap problems.");
+
+    /// <summary>Ralston's second-order method with an Euler error estimate. Source: Ralston (1962).</summary>
+    public static ExplicitRungeKutta Ralston { get; } = new("ralston", Tableaus.Ralston,
+        "Ralston 2(1): the 2-stage method with the smallest error bound; very loose tolerances.");
+
+    /// <summary>Classical Runge–Kutta 4 (fixed steps only). Source: Kutta (1901).</summary>
+    public static ExplicitRungeKutta RungeKutta4 { get; } = new("rk4", Tableaus.RungeKutta4,
+        "Classical RK4, order 4, fixed steps only (--dt): when a fixed grid is wanted.");
+
+    /// <summary>Kutta's 3/8-rule fourth-order method (fixed steps only). Source: Kutta (1901).</summary>
+    public static ExplicitRungeKutta RungeKutta4ThreeEighths { get; } = new("rk4-38", Tableaus.RungeKutta4ThreeEighths,
+        "Runge–Kutta 3/8 rule, order 4, fixed steps only (--dt); torchdiffeq's 'rk4'.");
+
+    /// <summary>Bogacki–Shampine 3(2), FSAL, cubic Hermite dense output. Source: Bogacki &amp; Shampine (1989).</summary>
+    public static ExplicitRungeKutta BogackiShampine32 { get; } = new("bs3", Tableaus.BogackiShampine32,
+        "Bogacki–Shampine 3(2) (MATLAB ode23, scipy RK23): loose tolerances, 1e-3 to 1e-5.");
+
+    /// <summary>Dormand–Prince 5(4) with Shampine's dense output and Hairer's PI controller (β₁ = 0.17, β₂ = 0.04).
+    /// Source: Dormand &amp; Prince (1980); Hairer's DOPRI5.</summary>
+    public static ExplicitRungeKutta DormandPrince54 { get; } = new("dp5", Tableaus.DormandPrince54,
+        "Dormand–Prince 5(4) (MATLAB ode45, scipy RK45): the classic choice for 1e-4 to 1e-8.",
+        new PIController(0.17, 0.04));
+
+    /// <summary>Tsitouras 5(4) with its 4th-order interpolant. Source: Tsitouras (2011).</summary>
+    public static ExplicitRungeKutta Tsitouras54 { get; } = new("tsit5", Tableaus.Tsitouras54,
+        "Tsitouras 5(4): a little more efficient than dp5; the recommended default for non-stiff problems at 1e-4 to 1e-9.");
+
+    /// <summary>Verner's "most efficient" 6(5) pair with a cubic Hermite dense output. Source: Verner (2010).</summary>
+    public static ExplicitRungeKutta Verner65 { get; } = new("vern6", Tableaus.Verner65,
+        "Verner 6(5): medium-tight tolerances, 1e-7 to 1e-10 (dense output only cubic Hermite).");
+
+    /// <summary>Hairer's DOP853: Dormand–Prince 8(5,3) with its combined error estimator, I controller (exponent 1/8,
+    /// factors in [1/3, 6]) and 7th-order dense output. Source: Prince &amp; Dormand (1981); HNW I §II.10.</summary>
+    public static ExplicitRungeKutta DormandPrince853 { get; } = new("dop853", Tableaus.DormandPrince853,
+        "Dormand–Prince 8(5,3) (Hairer's DOP853, scipy DOP853): tight tolerances, 1e-8 to 1e-13, smooth problems.",
+        new PIController(1.0 / 8, 0.0) { MinFactor = 0.333, MaxFactor = 6.0 });
+
+    /// <summary>Every method, cheapest first.</summary>
+    public static IReadOnlyList<IOdeMethod> All { get; } =
+    [
+        Euler, Midpoint, Heun, Ralston, RungeKutta4, RungeKutta4ThreeEighths,
+        BogackiShampine32, DormandPrince54, Tsitouras54, Verner65, DormandPrince853,
+    ];
+
+    /// <summary>The default method for non-stiff problems (<c>tsit5</c>).</summary>
+    public static IOdeMethod Default => Tsitouras54;
+
+    /// <summary>Finds a method by its short name (case-insensitive).</summary>
+    /// <exception cref="ArgumentException">No method has that name; the message lists the known names.</exception>
+    public static IOdeMethod Get(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return TryGet(name, out IOdeMethod? method)
+            ? method
+            : throw new ArgumentException($"unknown ODE method '{name}'; known methods: {string.Join(", ", All.Select(m => m.Name))}.", nameof(name));
+    }
+
+    /// <summary>Finds a method by its short name (case-insensitive).</summary>
+    public static bool TryGet(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IOdeMethod? method)
+    {
+        method = All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
+        return method is not null;
+    }
+}
