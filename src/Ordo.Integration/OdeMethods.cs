@@ -44,10 +44,6 @@ public static class OdeMethods
     public static ExplicitRungeKutta Tsitouras54 { get; } = new("tsit5", Tableaus.Tsitouras54,
         "Tsitouras 5(4): a little more efficient than dp5; the recommended default for non-stiff problems at 1e-4 to 1e-9.");
 
-    /// <summary>Verner's "most efficient" 6(5) pair with a cubic Hermite dense output. Source: Verner (2010).</summary>
-    public static ExplicitRungeKutta Verner65 { get; } = new("vern6", Tableaus.Verner65,
-        "Verner 6(5): medium-tight tolerances, 1e-7 to 1e-10 (dense output only cubic Hermite).");
-
     /// <summary>Hairer's DOP853: Dormand–Prince 8(5,3) with its combined error estimator, I controller (exponent 1/8,
     /// factors in [1/3, 6]) and 7th-order dense output. Source: Prince &amp; Dormand (1981); HNW I §II.10.</summary>
     public static ExplicitRungeKutta DormandPrince853 { get; } = new("dop853", Tableaus.DormandPrince853,
@@ -58,7 +54,7 @@ public static class OdeMethods
     public static IReadOnlyList<IOdeMethod> All { get; } =
     [
         Euler, Midpoint, Heun, Ralston, RungeKutta4, RungeKutta4ThreeEighths,
-        BogackiShampine32, DormandPrince54, Tsitouras54, Verner65, DormandPrince853,
+        BogackiShampine32, DormandPrince54, Tsitouras54, DormandPrince853,
     ];
 
     /// <summary>The default method for non-stiff problems (<c>tsit5</c>).</summary>

@@ -138,6 +138,13 @@ META = {
 }
 
 
+# Verner's 'most efficient' 6(5) pair (IIIXb) is transcribed in tableaux.json but not shipped: its weights
+# b6 = -176.5, b7 = 172.4 and entries of A up to 207 amplify the rounding of the stage arguments by ~1e4, which
+# shows as an O(h) error floor near 1e-11 (measured with fixed steps on y' = cos(t) y^2 and a Kepler orbit) and
+# hides its asymptotic order 6 behind it. A Verner method with a better-conditioned tableau can come later.
+SKIP = {'Vern6'}
+
+
 def main():
     data = json.load(open(os.path.join(HERE, 'tableaux.json')))
     out = []
@@ -157,6 +164,8 @@ def main():
     w('{')
     names = []
     for m in data['methods']:
+        if m['name'] in SKIP:
+            continue
         cs, title, cite = META[m['name']]
         names.append(cs)
         s = m['stages']

@@ -185,27 +185,6 @@ public static partial class Tableaus
             ]),
         source: "Tsitouras (2011), Comput. Math. Appl. 62(2):770–775, doi:10.1016/j.camwa.2011.06.002; digits and 4th-order interpolant as in SciML OrdinaryDiffEq (Tsit5) and diffrax.");
 
-    /// <summary>Verner 6(5) IIIXb (most efficient): order 6, embedded order 5, FSAL.</summary>
-    /// <remarks>Source: Verner (2010), Numer. Algorithms 53:383–396, doi:10.1007/s11075-009-9290-3; coefficients of Verner's "Refuge for Runge–Kutta pairs" (rkv65e). Dense output: cubic Hermite (Verner's own interpolant not transcribed).</remarks>
-    public static ButcherTableau Verner65 { get; } = new(
-        name: "Verner 6(5) IIIXb (most efficient)",
-        order: 6,
-        c: [0, 3.0 / 50, 1439.0 / 15000, 1439.0 / 10000, 4973.0 / 10000, 389.0 / 400, 1999.0 / 2000, 1, 1],
-        a: [
-            [],
-            [0.06],
-            [0.019239962962962962, 0.07669337037037037],
-            [0.035975, 0, 0.107925],
-            [1.3186834152331484, 0, -5.042058063628562, 4.220674648395414],
-            [-41.872591664327516, 0, 159.4325621631375, -122.11921356501003, 5.531743066200054],
-            [-54.430156935316504, 0, 207.06725136501848, -158.61081378459, 6.991816585950242, -0.018597231062203234],
-            [-54.66374178728198, 0, 207.95280625538936, -159.2889574744995, 7.018743740796944, -0.018338785905045722, -0.0005119484997882099],
-            [0.03438957868357036, 0, 0, 0.2582624555633503, 0.4209371189673537, 4.40539646966931, -176.48311902429865, 172.36413340141507],
-        ],
-        b: [0.03438957868357036, 0, 0, 0.2582624555633503, 0.4209371189673537, 4.40539646966931, -176.48311902429865, 172.36413340141507, 0],
-        errorEstimator: new EmbeddedErrorEstimator(order: 5, embeddedWeights: [0.0490996764838249, 0, 0, 0.22511122295165242, 0.4694682253029562, 0.8065792249988868, 0, -0.607119489177796, 0.056861139440475696]),
-        source: "Verner (2010), Numer. Algorithms 53:383–396, doi:10.1007/s11075-009-9290-3; coefficients of Verner's 'Refuge for Runge–Kutta pairs' (rkv65e). Dense output: cubic Hermite (Verner's own interpolant not transcribed).");
-
     /// <summary>Dormand–Prince 8(5,3) (DOP853): order 8, embedded order 5, FSAL.</summary>
     /// <remarks>Source: Prince &amp; Dormand (1981), J. Comput. Appl. Math. 7:67–75, doi:10.1016/0771-050X(81)90010-3; Hairer, Nørsett &amp; Wanner, <i>Solving ODEs I</i> (1993), §II.10 and the code dop853.f: error estimator from the 5th- and 3rd-order embedded solutions, 7th-order dense output with 3 extra stages.</remarks>
     public static ButcherTableau DormandPrince853 { get; } = new(
@@ -271,7 +250,6 @@ public static partial class Tableaus
         BogackiShampine32,
         DormandPrince54,
         Tsitouras54,
-        Verner65,
         DormandPrince853,
     ];
 }
