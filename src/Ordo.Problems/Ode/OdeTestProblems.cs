@@ -17,8 +17,14 @@ public static partial class OdeTestProblems
     /// the Arenstorf orbit, Pleiades and the 1-D Brusselator (Hairer, Nørsett &amp; Wanner, <i>Solving ODEs I</i>).</summary>
     public static IReadOnlyList<OdeTestProblem> NonStiff => s_nonStiff.Value;
 
+    private static readonly Lazy<IReadOnlyList<OdeTestProblem>> s_withExact = new(() => All.Where(p => p.Exact is not null).ToArray());
+
     /// <summary>Every built-in problem.</summary>
     public static IReadOnlyList<OdeTestProblem> All => NonStiff;
+
+    /// <summary>The problems with a closed-form solution <see cref="OdeTestProblem.Exact"/> (for convergence-order and
+    /// dense-output tests): DETEST A1–A4, D1–D5 (Kepler's equation) and E1 (Bessel function of order ½).</summary>
+    public static IReadOnlyList<OdeTestProblem> WithExactSolution => s_withExact.Value;
 
     /// <summary>Finds a problem by name (case-insensitive).</summary>
     /// <exception cref="ArgumentException">Unknown name; the message lists the known ones.</exception>
@@ -68,8 +74,8 @@ public static partial class OdeTestProblems
         Dictionary<string, JsonElement> data = LoadData();
         return
         [
+            // DETEST A1 (Hull et al. 1972): exponential decay y' = −y. The others are in OdeTestProblems.NonStiff.cs.
             FromData(data["DETEST_A1"], static (t, y, dy) => dy[0] = -y[0], static t => [Math.Exp(-t)]),
-            // The other non-stiff problems are added in NonStiffProblems.cs.
             .. NonStiffRest(data),
         ];
     }
