@@ -242,6 +242,14 @@ public static class OdeBenchmark
             l2 = ErrorMetrics.RelativeL2(solution.Y, problem.ReferenceFinal);
         }
 
+        OdeStats s = solution.Stats;
+        if (!success)
+        {
+            // A failed solve is not timed (it may have run to MaxSteps); it is reported with its counters.
+            return new BenchmarkRun(BenchmarkSide.Ordo, problem.Name, method.Name, rtol, o.AbsoluteTolerance,
+                solution.Status.ToIdentifier(), solution.Message, error, l2, s.RhsEvaluations, s.AcceptedSteps, s.RejectedSteps, double.NaN, 0);
+        }
+
         // Timing: one more untimed solve sizes the batches, then batches until MinTimePerRun and MinBatches are both reached;
         // the result is the fastest batch's time per solve.
         long t0 = Stopwatch.GetTimestamp();
@@ -261,9 +269,8 @@ public static class OdeBenchmark
             batches++;
             solves += perBatch;
         }
-        OdeStats s = solution.Stats;
         return new BenchmarkRun(BenchmarkSide.Ordo, problem.Name, method.Name, rtol, o.AbsoluteTolerance,
-            solution.Status.ToIdentifier(), success ? "" : solution.Message, error, l2,
+            solution.Status.ToIdentifier(), "", error, l2,
             s.RhsEvaluations, s.AcceptedSteps, s.RejectedSteps, best, solves);
     }
 

@@ -139,7 +139,7 @@ public sealed class ScipyRunner
                 List<BenchmarkRun> runs = ReadRuns(runDoc.RootElement, runnable);
                 int ok = runs.Count(r => r.IsSuccess);
                 string message = FormattableString.Invariant(
-                    $"scipy {Get(versions, "scipy")} (python {Get(versions, "python")}): {runs.Count} runs, {ok} succeeded");
+                    $"scipy {Get(versions, "scipy")} (python {Get(versions, "python")}): {runs.Count} runs, {ok} succeeded.");
                 return new ScipyOutcome(true, message, versions, runs, checks);
             }
         }

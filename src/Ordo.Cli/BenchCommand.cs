@@ -145,7 +145,7 @@ internal static class BenchCommand
         });
         PrintSummary(console, result);
         console.Out.WriteLine();
-        console.Out.WriteLine(result.Scipy.Available ? result.Scipy.Message : result.Scipy.Message);
+        console.Out.WriteLine(result.Scipy.Message);
         if (result.Machine.OrdoBuild == "Debug")
             console.Out.WriteLine("note: this is a Debug build of Ordo; its times are not meaningful (scripts/bench builds Release).");
         console.Out.WriteLine(FormattableString.Invariant($"report written to {Path.GetFullPath(files.Markdown)} ({files.Plots.Count} figures, results.csv) in {started.Elapsed.TotalSeconds:0.0} s"));

@@ -56,4 +56,49 @@ public sealed class ScipyRunnerTests
         });
         Assert.True(o.Versions.ContainsKey("scipy"));
     }
+
+    private static bool ScipyAvailable => File.Exists(ScipyRunner.DefaultPythonPath)
+        && new ScipyRunner().Run([OdeTestProblems.Get("DETEST_A1")], [], [1e-4]).Available;
+
+    // DETEST B1 (Lotka-Volterra growth) built here, once right and once with a wrong coefficient.
+    private static OdeTestProblem B1(double coefficient) => new("DETEST_B1", "nonstiff", "B1 as built by the test",
+        (t, y, dy) =>
+        {
+            dy[0] = coefficient * (y[0] - y[0] * y[1]);
+            dy[1] = -(y[1] - y[0] * y[1]);
+        },
+        0, 20, [1.0, 3.0], null, "", 1e-3);
+
+    [Fact]
+    public void RhsCheck_AcceptsTheSameMath_AndRejectsDifferentMath()
+    {
+        if (!ScipyAvailable) return; // nothing to compare against on this machine
+        ScipyOutcome right = new ScipyRunner().Run([B1(2.0)], [], [1e-4]);
+        RhsCheck ok = Assert.Single(right.RhsChecks);
+        Assert.True(ok.Matches, $"max rel diff {ok.MaxRelativeDifference}");
+        Assert.Equal(0, ok.MaxRelativeDifference);
+
+        ScipyOutcome wrong = new ScipyRunner().Run([B1(2.5)], ["RK45"], [1e-4]);
+        RhsCheck bad = Assert.Single(wrong.RhsChecks);
+        Assert.False(bad.Matches);
+        Assert.True(bad.MaxRelativeDifference > 0.1);
+        Assert.Empty(wrong.Runs);      // not run with scipy
+        Assert.False(wrong.Available);
+        Assert.Contains("matched", wrong.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProblemUnknownToPython_IsNotRun()
+    {
+        if (!ScipyAvailable) return;
+        var mine = new OdeTestProblem("MyOscillator", "nonstiff", "x'' = -x", (t, y, dy) => { dy[0] = y[1]; dy[1] = -y[0]; },
+            0, 1, [1.0, 0.0], [Math.Cos(1), -Math.Sin(1)], "closed form", 1e-3);
+        ScipyOutcome o = new ScipyRunner().Run([mine, OdeTestProblems.Get("DETEST_A1")], ["RK45"], [1e-4]);
+        Assert.True(o.Available);
+        RhsCheck unknown = o.RhsChecks.Single(c => c.Problem == "MyOscillator");
+        Assert.False(unknown.Matches);
+        Assert.True(double.IsNaN(unknown.MaxRelativeDifference));
+        BenchmarkRun run = Assert.Single(o.Runs);
+        Assert.Equal("DETEST_A1", run.Problem);
+    }
 }
