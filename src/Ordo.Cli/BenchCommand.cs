@@ -1,0 +1,174 @@
+using System.CommandLine;
+using System.Globalization;
+using Ordo.Benchmarking;
+using Ordo.Integration;
+using Ordo.Problems;
+
+namespace Ordo.Cli;
+
+/// <summary><c>ordo bench</c>: runs the benchmark suites and writes a report folder.</summary>
+internal static class BenchCommand
+{
+    /// <summary>Every suite name of the contract, and whether it exists yet.</summary>
+    private static readonly (string Name, bool Available)[] Suites =
+        [("ode", true), ("stiff", false), ("sde", false), ("opt", false), ("flow", false)];
+
+    public static Command Create(CliConsole console)
+    {
+        var suite = new Option<string>("--suite")
+        {
+            Description = "Which suite to run: ode, stiff, sde, opt, flow, or all (every suite that exists; today: ode).",
+            DefaultValueFactory = _ => "all",
+        };
+        var output = new Option<string>("--out", "-o")
+        {
+            Description = "Folder for report.md, results.csv and the PNG figures.",
+            DefaultValueFactory = _ => "bench-report",
+        };
+        var problems = new Option<string?>("--problems")
+        {
+            Description = "Comma-separated problem names (default: every non-stiff problem), e.g. DETEST_A1,Arenstorf.",
+        };
+        var methods = new Option<string?>("--methods")
+        {
+            Description = "Comma-separated Ordo methods (default: bs3,dp5,tsit5,vern6,dop853).",
+        };
+        var rtols = new Option<string?>("--rtols")
+        {
+            Description = "Comma-separated relative tolerances (default: 1e-4,1e-5,...,1e-10); atol = problem factor * rtol.",
+        };
+        var noScipy = new Option<bool>("--no-scipy")
+        {
+            Description = "Do not run scipy (no comparison).",
+        };
+        var command = new Command("bench", "Run the benchmark suites: work-precision sweeps, the scipy comparison, and a report with figures.")
+        {
+            suite, output, problems, methods, rtols, noScipy,
+        };
+        command.SetAction(parse =>
+        {
+            string[] suites = ResolveSuites(parse.GetValue(suite) ?? "all");
+            OdeBenchmarkOptions options = BuildOptions(parse.GetValue(problems), parse.GetValue(methods), parse.GetValue(rtols), !parse.GetValue(noScipy));
+            string outDir = parse.GetValue(output) ?? "bench-report";
+            if (string.IsNullOrWhiteSpace(outDir)) throw new BadInputException("--out needs a folder name.");
+            foreach (string s in suites)
+            {
+                if (s == "ode") RunOde(console, options, outDir);
+            }
+            return Cli.ExitOk;
+        });
+        return command;
+    }
+
+    private static string[] ResolveSuites(string value)
+    {
+        string name = value.Trim().ToLowerInvariant();
+        if (name == "all") return Suites.Where(s => s.Available).Select(s => s.Name).ToArray();
+        foreach ((string n, bool available) in Suites)
+        {
+            if (n != name) continue;
+            if (!available) throw new BadInputException($"suite '{value}' is not available yet");
+            return [n];
+        }
+        throw new BadInputException($"unknown suite '{value}'; known suites: {string.Join(", ", Suites.Select(s => s.Name))}, all");
+    }
+
+    private static string[] SplitList(string value, string option)
+    {
+        string[] items = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (items.Length == 0) throw new BadInputException($"{option} needs at least one value");
+        return items;
+    }
+
+    internal static OdeBenchmarkOptions BuildOptions(string? problems, string? methods, string? rtols, bool runScipy)
+    {
+        var options = new OdeBenchmarkOptions { RunScipy = runScipy };
+        if (problems is not null)
+        {
+            var list = new List<OdeTestProblem>();
+            foreach (string name in SplitList(problems, "--problems"))
+            {
+                OdeTestProblem? p = OdeTestProblems.NonStiff.FirstOrDefault(q => string.Equals(q.Name, name, StringComparison.OrdinalIgnoreCase))
+                    ?? throw new BadInputException($"unknown problem '{name}'; known problems: {string.Join(", ", OdeTestProblems.NonStiff.Select(q => q.Name))}");
+                if (!list.Contains(p)) list.Add(p);
+            }
+            options = options with { Problems = list };
+        }
+        if (methods is not null)
+        {
+            var list = new List<IOdeMethod>();
+            foreach (string name in SplitList(methods, "--methods"))
+            {
+                if (!OdeMethods.TryGet(name, out IOdeMethod? m))
+                    throw new BadInputException($"unknown method '{name}'; known methods: {string.Join(", ", OdeMethods.All.Select(x => x.Name))}");
+                if (m.ErrorEstimatorOrder is null)
+                    throw new BadInputException($"method '{name}' takes fixed steps only (no error estimate) and cannot run a tolerance sweep");
+                if (!list.Contains(m)) list.Add(m);
+            }
+            options = options with { Methods = list };
+        }
+        if (rtols is not null)
+        {
+            var list = new List<double>();
+            foreach (string text in SplitList(rtols, "--rtols"))
+            {
+                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double r) || !double.IsFinite(r))
+                    throw new BadInputException($"--rtols: cannot read '{text}' as a number");
+                if (r <= 0 || r >= 1) throw new BadInputException($"--rtols: tolerance {text} is not between 0 and 1");
+                if (r < 1e-14) throw new BadInputException($"--rtols: tolerance {text} is below 1e-14 and cannot be met in double precision");
+                if (!list.Contains(r)) list.Add(r);
+            }
+            options = options with { RelativeTolerances = list.OrderByDescending(r => r).ToList() };
+        }
+        // Compare only pairs whose Ordo method runs, and run only the scipy methods that take part in a pair.
+        MethodPair[] pairs = options.Pairs.Where(p => options.Methods.Any(m => string.Equals(m.Name, p.OrdoMethod, StringComparison.OrdinalIgnoreCase))).ToArray();
+        options = options with { Pairs = pairs, ScipyMethods = pairs.Select(p => p.ScipyMethod).Distinct().ToArray() };
+        return options;
+    }
+
+    private static void RunOde(CliConsole console, OdeBenchmarkOptions options, string outDir)
+    {
+        if (options.RunScipy && options.ScipyMethods.Count == 0)
+        {
+            console.Error.WriteLine($"ordo: no scipy comparison: none of the chosen methods is paired with scipy ({string.Join(", ", options.Pairs.Select(p => p.ToString()))} are; pairs: dp5 vs RK45, dop853 vs DOP853)");
+            options = options with { RunScipy = false };
+        }
+        int points = options.Problems.Count * options.Methods.Count * options.RelativeTolerances.Count;
+        console.Error.WriteLine($"ordo bench ode: {options.Problems.Count} problem(s) x {options.Methods.Count} method(s) x {options.RelativeTolerances.Count} tolerance(s) = {points} Ordo points"
+            + (options.RunScipy ? $", plus scipy {string.Join("/", options.ScipyMethods)}" : ", no scipy"));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        (OdeBenchmarkResult result, ReportFiles files) = BenchProgress.Run(console, progress =>
+        {
+            OdeBenchmarkResult r = OdeBenchmark.Run(options, progress);
+            ReportFiles f = BenchmarkReport.Write(r, outDir, progress);
+            return (r, f);
+        });
+        PrintSummary(console, result);
+        console.Out.WriteLine();
+        console.Out.WriteLine(result.Scipy.Message);
+        if (result.Machine.OrdoBuild == "Debug")
+            console.Out.WriteLine("note: this is a Debug build of Ordo; its times are not meaningful (scripts/bench builds Release).");
+        console.Out.WriteLine(FormattableString.Invariant($"report written to {Path.GetFullPath(files.Markdown)} ({files.Plots.Count} figures, results.csv) in {started.Elapsed.TotalSeconds:0.0} s"));
+    }
+
+    private static void PrintSummary(CliConsole console, OdeBenchmarkResult result)
+    {
+        static string Sci(double x) => double.IsFinite(x) ? x.ToString("0.0e+00", CultureInfo.InvariantCulture) : "-";
+        static string Ratio(double x) => double.IsFinite(x) ? x.ToString(x >= 10 ? "0.0" : "0.00", CultureInfo.InvariantCulture) : "-";
+        console.WriteTable(
+            ["side", "method", "points", "failed", "median err/rtol", "median RHS calls", "RHS ratio vs scipy", "speed-up vs scipy"],
+            result.MethodSummaries.Select(m => (IReadOnlyList<string>)
+            [
+                m.Side == BenchmarkSide.Ordo ? "Ordo" : "scipy",
+                m.Method,
+                m.Runs.ToString(CultureInfo.InvariantCulture),
+                m.Failures.ToString(CultureInfo.InvariantCulture),
+                Sci(m.MedianErrorOverTolerance),
+                double.IsFinite(m.MedianRhsEvaluations) ? m.MedianRhsEvaluations.ToString("#,0", CultureInfo.InvariantCulture) : "-",
+                m.VsScipy is { } v ? $"{Ratio(v.RhsRatio.Median)} ({v.Pair.ScipyMethod})" : "",
+                m.VsScipy is { } w ? Ratio(w.SpeedUp.Median) : "",
+            ]),
+            new HashSet<int> { 2, 3, 4, 5, 6, 7 });
+        console.Out.WriteLine("(RHS ratio = Ordo/scipy calls and speed-up = scipy/Ordo time, medians at equal error)");
+    }
+}

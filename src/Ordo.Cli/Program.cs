@@ -1,0 +1,3 @@
+using Ordo.Cli;
+
+return Cli.Run(args, Console.Out, Console.Error);
