@@ -9,10 +9,10 @@ namespace Ordo.Benchmarking;
 /// </summary>
 public sealed record OdeBenchmarkOptions
 {
-    /// <summary>The default Ordo methods: bs3, dp5, tsit5, vern6, dop853.</summary>
+    /// <summary>The default Ordo methods: bs3, dp5, tsit5, dop853.</summary>
     public static IReadOnlyList<IOdeMethod> DefaultMethods { get; } =
     [
-        OdeMethods.BogackiShampine32, OdeMethods.DormandPrince54, OdeMethods.Tsitouras54, OdeMethods.Verner65, OdeMethods.DormandPrince853,
+        OdeMethods.BogackiShampine32, OdeMethods.DormandPrince54, OdeMethods.Tsitouras54, OdeMethods.DormandPrince853,
     ];
 
     /// <summary>The default relative tolerances 1e-4, 1e-5, …, 1e-10.</summary>

@@ -31,7 +31,7 @@ internal static class BenchCommand
         };
         var methods = new Option<string?>("--methods")
         {
-            Description = "Comma-separated Ordo methods (default: bs3,dp5,tsit5,vern6,dop853).",
+            Description = "Comma-separated Ordo methods (default: bs3,dp5,tsit5,dop853).",
         };
         var rtols = new Option<string?>("--rtols")
         {

@@ -167,7 +167,6 @@ public class TableauOrderConditionTests(ITestOutputHelper output)
     [InlineData(nameof(Tableaus.BogackiShampine32), true)]
     [InlineData(nameof(Tableaus.DormandPrince54), true)]
     [InlineData(nameof(Tableaus.Tsitouras54), true)]
-    [InlineData(nameof(Tableaus.Verner65), true)]
     [InlineData(nameof(Tableaus.DormandPrince853), true)]
     public void IsFsal_KnownMethod_MatchesTheLiterature(string property, bool fsal)
     {
