@@ -324,7 +324,7 @@ public sealed class OdeIntegrator<T> where T : IFloatingPointIeee754<T>
         for (int i = 0; i < _n; i++) f1[i] -= f0[i];
         double d2 = ErrorNorm.ScaledRms<T>(f1, _y, atol, rtol) / h0;
         double dMax = Math.Max(d1, d2);
-        double h1 = dMax <= 1e-15 ? Math.Max(1e-6, h0 * 1e-3) : Math.Pow(0.01 / dMax, 1.0 / (_method.Order + 1));
+        double h1 = dMax <= 1e-15 ? Math.Max(1e-6, h0 * 1e-3) : Math.Pow(0.01 / dMax, 1.0 / _method.Order);   // HINIT: exponent 1/IORD, IORD = order
         return Math.Min(Math.Min(100 * h0, h1), hMax);
     }
 
