@@ -18,9 +18,9 @@ public sealed record OdeBenchmarkOptions
     /// <summary>The default relative tolerances 1e-4, 1e-5, …, 1e-10.</summary>
     public static IReadOnlyList<double> DefaultRelativeTolerances { get; } = [1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10];
 
-    /// <summary>The Ordo ↔ scipy pairs compared at equal error: dp5 ↔ RK45 (same Dormand–Prince 5(4) pair) and
-    /// dop853 ↔ DOP853.</summary>
-    public static IReadOnlyList<MethodPair> DefaultPairs { get; } = [new("dp5", "RK45"), new("dop853", "DOP853")];
+    /// <summary>The Ordo ↔ scipy pairs compared at equal error: dp5 ↔ RK45 (same Dormand–Prince 5(4) pair),
+    /// dop853 ↔ DOP853 (same method), and tsit5 ↔ RK45 (each library's recommended default for non-stiff problems).</summary>
+    public static IReadOnlyList<MethodPair> DefaultPairs { get; } = [new("dp5", "RK45"), new("dop853", "DOP853"), new("tsit5", "RK45")];
 
     /// <summary>Problems to run (default: every non-stiff reference problem, <see cref="OdeTestProblems.NonStiff"/>).
     /// Problems without a reference solution are run but have no error.</summary>

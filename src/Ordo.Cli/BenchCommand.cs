@@ -130,7 +130,7 @@ internal static class BenchCommand
     {
         if (options.RunScipy && options.ScipyMethods.Count == 0)
         {
-            console.Error.WriteLine($"ordo: no scipy comparison: none of the chosen methods is paired with scipy ({string.Join(", ", options.Pairs.Select(p => p.ToString()))} are; pairs: dp5 vs RK45, dop853 vs DOP853)");
+            console.Error.WriteLine($"ordo: no scipy comparison: none of the chosen methods is paired with scipy (pairs: {string.Join(", ", OdeBenchmarkOptions.DefaultPairs.Select(p => p.ToString()))})");
             options = options with { RunScipy = false };
         }
         int points = options.Problems.Count * options.Methods.Count * options.RelativeTolerances.Count;

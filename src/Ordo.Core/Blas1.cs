@@ -55,19 +55,28 @@ public static class Blas1
     /// result does not depend on the SIMD width. <paramref name="destination"/> may be <paramref name="y"/> but must
     /// not overlap any stage vector it reads.
     /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LinearCombination<T>(Span<T> destination, ReadOnlySpan<T> y, T h, ReadOnlySpan<T> stages, int n,
         ReadOnlySpan<int> indices, ReadOnlySpan<T> coefficients) where T : IFloatingPointIeee754<T>
     {
-        if (destination.Length < n || (!y.IsEmpty && y.Length < n) || indices.Length != coefficients.Length)
+        if (n < 0 || destination.Length < n || (!y.IsEmpty && y.Length < n) || indices.Length != coefficients.Length)
             Guard.Fail("LinearCombination: inconsistent lengths.", nameof(destination));
-        int terms = indices.Length;
-        for (int j = 0; j < terms; j++)
+        for (int j = 0; j < indices.Length; j++)
         {
             if ((uint)indices[j] * (long)n + n > stages.Length)
                 Guard.Fail("LinearCombination: a stage index points outside the stage buffer.", nameof(indices));
         }
+        LinearCombinationUnchecked(destination, y, h, stages, n, indices, coefficients);
+    }
 
+    /// <summary>
+    /// <see cref="LinearCombination{T}"/> without the argument checks, for steppers that validated their coefficient
+    /// rows and buffer sizes once when they were built (the checks cost as much as the work for n = 1).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void LinearCombinationUnchecked<T>(Span<T> destination, ReadOnlySpan<T> y, T h, ReadOnlySpan<T> stages, int n,
+        ReadOnlySpan<int> indices, ReadOnlySpan<T> coefficients) where T : IFloatingPointIeee754<T>
+    {
+        int terms = indices.Length;
         ref T s0 = ref MemoryMarshal.GetReference(stages);
         ref T d0 = ref MemoryMarshal.GetReference(destination);
         ref T y0 = ref MemoryMarshal.GetReference(y);

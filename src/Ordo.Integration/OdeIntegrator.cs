@@ -54,6 +54,8 @@ public sealed class OdeIntegrator<T> where T : IFloatingPointIeee754<T>
     private T[] _states;
     private int _count;
     private readonly DenseOutput<T>? _dense;
+    private readonly bool _saveSteps;
+    private readonly bool _storesOutput;       // save times, steps or dense output: SaveOutput has work to do
 
     // Events.
     private readonly OdeEvent[] _events;
@@ -106,6 +108,8 @@ public sealed class OdeIntegrator<T> where T : IFloatingPointIeee754<T>
         _times = new double[capacity];
         _states = new T[capacity * _n];
         if (options.Save.Dense) _dense = new DenseOutput<T>(_n, _stepper.InterpolantDegree, _t0);
+        _saveSteps = options.Save.Steps;
+        _storesOutput = _saveTimes is not null || _saveSteps || _dense is not null;
 
         _events = [.. options.Events];
         _eventSign = new int[_events.Length];
@@ -252,10 +256,10 @@ public sealed class OdeIntegrator<T> where T : IFloatingPointIeee754<T>
             _fixedIndex++;
             double tNew = last ? _t1 : _t + h;
             _interpolantReady = false;
-            double tStop = LocateEvents(_t, h, tNew);
+            double tStop = _events.Length == 0 ? double.NaN : LocateEvents(_t, h, tNew);
             bool terminated = !double.IsNaN(tStop);
             if (!terminated) tStop = tNew;
-            SaveOutput(_t, h, tNew, tStop);
+            if (_storesOutput) SaveOutput(_t, h, tNew, tStop);
 
             if (terminated)
             {
@@ -358,7 +362,7 @@ public sealed class OdeIntegrator<T> where T : IFloatingPointIeee754<T>
                 Store(ts, _yScratch);
             }
         }
-        if (_options.Save.Steps)
+        if (_saveSteps)
         {
             Interpolate(t, h, tStop, tNew, _yScratch);
             Store(tStop, _yScratch);

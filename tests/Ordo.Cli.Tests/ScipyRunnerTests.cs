@@ -31,18 +31,14 @@ public sealed class ScipyRunnerTests
         }
     }
 
-    /// <summary>Runs scipy when Debian's interpreter with scipy is on this machine (it is on the project machines;
-    /// elsewhere the test checks that the comparison is skipped with a message instead).</summary>
+    /// <summary>Runs scipy through Debian's interpreter (scripts/test installs python3-scipy when it is missing).</summary>
     [Fact]
     public void Scipy_OnDetestA1_MatchesTheRhsAndSolves()
     {
+        RequireScipy();
         OdeTestProblem a1 = OdeTestProblems.Get("DETEST_A1");
         ScipyOutcome o = new ScipyRunner().Run([a1], ["RK45", "DOP853"], [1e-4]);
-        if (!o.Available)
-        {
-            Assert.Contains("skipped", o.Message, StringComparison.Ordinal);
-            return;
-        }
+        Assert.True(o.Available, o.Message);
         RhsCheck check = Assert.Single(o.RhsChecks);
         Assert.True(check.Matches);
         Assert.Equal(2, o.Runs.Count);
@@ -57,8 +53,13 @@ public sealed class ScipyRunnerTests
         Assert.True(o.Versions.ContainsKey("scipy"));
     }
 
-    private static bool ScipyAvailable => File.Exists(ScipyRunner.DefaultPythonPath)
-        && new ScipyRunner().Run([OdeTestProblems.Get("DETEST_A1")], [], [1e-4]).Available;
+    /// <summary>The scipy tests need Debian's /usr/bin/python3 with scipy; scripts/test installs python3-scipy.</summary>
+    private static void RequireScipy()
+    {
+        ScipyOutcome probe = new ScipyRunner().Run([OdeTestProblems.Get("DETEST_A1")], [], [1e-4]);
+        Assert.True(File.Exists(ScipyRunner.DefaultPythonPath) && probe.Available,
+            $"scipy is not available ({probe.Message}); run scripts/test, which installs python3-scipy, or apt-get install python3-scipy");
+    }
 
     // DETEST B1 (Lotka-Volterra growth) built here, once right and once with a wrong coefficient.
     private static OdeTestProblem B1(double coefficient) => new("DETEST_B1", "nonstiff", "B1 as built by the test",
@@ -72,7 +73,7 @@ public sealed class ScipyRunnerTests
     [Fact]
     public void RhsCheck_AcceptsTheSameMath_AndRejectsDifferentMath()
     {
-        if (!ScipyAvailable) return; // nothing to compare against on this machine
+        RequireScipy();
         ScipyOutcome right = new ScipyRunner().Run([B1(2.0)], [], [1e-4]);
         RhsCheck ok = Assert.Single(right.RhsChecks);
         Assert.True(ok.Matches, $"max rel diff {ok.MaxRelativeDifference}");
@@ -90,7 +91,7 @@ public sealed class ScipyRunnerTests
     [Fact]
     public void ProblemUnknownToPython_IsNotRun()
     {
-        if (!ScipyAvailable) return;
+        RequireScipy();
         var mine = new OdeTestProblem("MyOscillator", "nonstiff", "x'' = -x", (t, y, dy) => { dy[0] = y[1]; dy[1] = -y[0]; },
             0, 1, [1.0, 0.0], [Math.Cos(1), -Math.Sin(1)], "closed form", 1e-3);
         ScipyOutcome o = new ScipyRunner().Run([mine, OdeTestProblems.Get("DETEST_A1")], ["RK45"], [1e-4]);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Ordo.Integration;
 
@@ -9,40 +10,8 @@ namespace Ordo.Integration;
 /// </summary>
 internal sealed class ExplicitRungeKuttaStepper<T> : OdeStepper<T> where T : IFloatingPointIeee754<T>
 {
-    /// <summary>A sparse row of coefficients: which stage vectors to combine, and with what weights.</summary>
-    private readonly struct SparseRow(int[] indices, T[] coefficients)
-    {
-        public readonly int[] Indices = indices;
-        public readonly T[] Coefficients = coefficients;
-
-        public static SparseRow From(ReadOnlySpan<double> row)
-        {
-            var idx = new List<int>();
-            var coef = new List<T>();
-            for (int j = 0; j < row.Length; j++)
-            {
-                if (row[j] == 0) continue;
-                idx.Add(j);
-                coef.Add(T.CreateChecked(row[j]));
-            }
-            return new SparseRow([.. idx], [.. coef]);
-        }
-    }
-
-    private enum ErrorKind { None, Embedded, Dop853 }
-
+    private readonly CompiledTableau<T> _tab;
     private readonly int _n;
-    private readonly int _s;                  // regular stages
-    private readonly bool _fsal;
-    private readonly double[] _c;             // nodes of regular then extra stages
-    private readonly SparseRow[] _rows;       // A rows of regular then extra stages
-    private readonly SparseRow _b;
-    private readonly ErrorKind _errorKind;
-    private readonly SparseRow _error;        // b − b̂, or DOP853's E5
-    private readonly SparseRow _error3;       // DOP853: b − b̂₃
-    private readonly int _extra;              // extra stages for dense output
-    private readonly int _endStage;           // extra stage that equals f(t + h, y₁), or −1
-    private readonly SparseRow[] _interpolant; // per power θ^(m+1), weights over all stages
     private readonly T[] _k;                  // stage vectors, (s + extra) × n
     private readonly T[] _z;                  // stage argument
     private readonly T[] _e;                  // error vector
@@ -52,72 +21,22 @@ internal sealed class ExplicitRungeKuttaStepper<T> : OdeStepper<T> where T : IFl
 
     public ExplicitRungeKuttaStepper(ButcherTableau tableau, OdeFunction<T> rhs, int dimension) : base(rhs, dimension)
     {
+        _tab = CompiledTableau<T>.For(tableau);
         _n = dimension;
-        _s = tableau.Stages;
-        _fsal = tableau.IsFsal;
-        ContinuousExtension dense = tableau.ContinuousExtension ?? ContinuousExtension.Hermite(tableau);
-        _extra = dense.ExtraStages;
-        int total = _s + _extra;
-
-        _c = new double[total];
-        _rows = new SparseRow[total];
-        for (int i = 0; i < _s; i++)
-        {
-            _c[i] = tableau.C[i];
-            _rows[i] = SparseRow.From(tableau.A(i));
-        }
-        _endStage = -1;
-        for (int e = 0; e < _extra; e++)
-        {
-            ReadOnlySpan<double> row = dense.ExtraRow(e);
-            _c[_s + e] = dense.ExtraNode(e);
-            _rows[_s + e] = SparseRow.From(row);
-            if (dense.ExtraNode(e) == 1 && row[.._s].SequenceEqual(tableau.B) && !row[_s..].ContainsAnyExcept(0.0))
-                _endStage = _s + e;
-        }
-        _b = SparseRow.From(tableau.B);
-
-        switch (tableau.ErrorEstimator)
-        {
-            case EmbeddedErrorEstimator embedded:
-                _errorKind = ErrorKind.Embedded;
-                _error = SparseRow.From(Difference(tableau.B, embedded.EmbeddedWeights));
-                break;
-            case Dop853ErrorEstimator dop:
-                _errorKind = ErrorKind.Dop853;
-                _error = SparseRow.From(dop.FifthOrderErrorWeights);
-                _error3 = SparseRow.From(dop.ThirdOrderErrorWeights);
-                break;
-            default:
-                _errorKind = ErrorKind.None;
-                break;
-        }
-
-        InterpolantDegree = dense.Degree;
-        _interpolant = new SparseRow[dense.Degree];
-        var column = new double[total];
-        for (int m = 0; m < dense.Degree; m++)
-        {
-            for (int i = 0; i < total; i++) column[i] = dense.Weights(i)[m];
-            _interpolant[m] = SparseRow.From(column);
-        }
-
-        _k = new T[total * _n];
+        _k = new T[_tab.TotalStages * _n];
         _z = new T[_n];
         _e = new T[_n];
-        _e3 = _errorKind == ErrorKind.Dop853 ? new T[_n] : [];
+        _e3 = _tab.ErrorKind == CompiledTableau<T>.Error.Dop853 ? new T[_n] : [];
     }
 
-    public override int InterpolantDegree { get; }
+    public override int InterpolantDegree => _tab.Interpolant.Length;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Span<T> K(int i) => _k.AsSpan(i * _n, _n);
 
-    private static double[] Difference(ReadOnlySpan<double> b, ReadOnlySpan<double> bHat)
-    {
-        var d = new double[b.Length];
-        for (int i = 0; i < d.Length; i++) d[i] = b[i] - bHat[i];
-        return d;
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Combine(Span<T> destination, ReadOnlySpan<T> y, T h, in SparseRow<T> row) =>
+        Blas1.LinearCombinationUnchecked(destination, y, h, _k, _n, row.Indices, row.Coefficients);
 
     public override void Start(double t, ReadOnlySpan<T> y, ReadOnlySpan<T> dydt)
     {
@@ -128,6 +47,7 @@ internal sealed class ExplicitRungeKuttaStepper<T> : OdeStepper<T> where T : IFl
 
     public override StepOutcome Step(double t, double h, ReadOnlySpan<T> y, Span<T> yNew, ErrorTolerances? tolerances, out double errorNorm)
     {
+        CompiledTableau<T> tab = _tab;
         errorNorm = 0;
         _extrasValid = false;
         if (!_k0Valid)
@@ -136,37 +56,36 @@ internal sealed class ExplicitRungeKuttaStepper<T> : OdeStepper<T> where T : IFl
             _k0Valid = true;
         }
         T th = T.CreateTruncating(h);
-        int last = _s - 1;
-        for (int i = 1; i < _s; i++)
+        int s = tab.Stages, last = s - 1;
+        for (int i = 1; i < s; i++)
         {
-            if (_fsal && i == last)
+            if (tab.IsFsal && i == last)
             {
                 // The FSAL stage is f(t + h, y₁): its argument is the new state itself.
-                Blas1.LinearCombination(yNew, y, th, _k, _n, _b.Indices, _b.Coefficients);
+                Combine(yNew, y, th, tab.B);
                 Evaluate(t + h, yNew, K(i));
             }
             else
             {
-                SparseRow row = _rows[i];
-                Blas1.LinearCombination(_z, y, th, _k, _n, row.Indices, row.Coefficients);
-                Evaluate(t + _c[i] * h, _z, K(i));
+                Combine(_z, y, th, tab.Rows[i]);
+                Evaluate(t + tab.C[i] * h, _z, K(i));
             }
         }
-        if (!_fsal) Blas1.LinearCombination(yNew, y, th, _k, _n, _b.Indices, _b.Coefficients);
+        if (!tab.IsFsal) Combine(yNew, y, th, tab.B);
 
-        if (!Blas1.AllFinite<T>(yNew) || (_fsal && !Blas1.AllFinite<T>(K(last)))) return StepOutcome.NonFiniteValue;
+        if (!Blas1.AllFinite<T>(yNew) || (tab.IsFsal && !Blas1.AllFinite<T>(K(last)))) return StepOutcome.NonFiniteValue;
 
-        if (tolerances is not null && _errorKind != ErrorKind.None)
+        if (tolerances is not null && tab.ErrorKind != CompiledTableau<T>.Error.None)
         {
-            Blas1.LinearCombination(_e, default, th, _k, _n, _error.Indices, _error.Coefficients);
-            if (_errorKind == ErrorKind.Embedded)
+            Combine(_e, default, th, tab.ErrorRow);
+            if (tab.ErrorKind == CompiledTableau<T>.Error.Embedded)
             {
                 errorNorm = ErrorNorm.WeightedRms<T>(_e, y, yNew, tolerances.Absolute, tolerances.Relative);
             }
             else
             {
                 // Hairer's DOP853: err = ‖e₅‖² / sqrt(‖e₅‖² + 0.01‖e₃‖²) in the weighted RMS norm (HNW I, §II.10).
-                Blas1.LinearCombination(_e3, default, th, _k, _n, _error3.Indices, _error3.Coefficients);
+                Combine(_e3, default, th, tab.ThirdOrderErrorRow);
                 double s5 = ErrorNorm.WeightedSumOfSquares<T>(_e, y, yNew, tolerances.Absolute, tolerances.Relative);
                 double s3 = ErrorNorm.WeightedSumOfSquares<T>(_e3, y, yNew, tolerances.Absolute, tolerances.Relative);
                 double denominator = s5 + 0.01 * s3;
@@ -179,42 +98,39 @@ internal sealed class ExplicitRungeKuttaStepper<T> : OdeStepper<T> where T : IFl
 
     public override void Interpolant(double t, double h, ReadOnlySpan<T> y, ReadOnlySpan<T> yNew, Span<T> coefficients)
     {
+        CompiledTableau<T> tab = _tab;
         T th = T.CreateTruncating(h);
         if (!_extrasValid)
         {
-            for (int e = _s; e < _s + _extra; e++)
+            for (int e = tab.Stages; e < tab.TotalStages; e++)
             {
-                if (e == _endStage)
+                if (e == tab.EndStage)
                 {
                     Evaluate(t + h, yNew, K(e));
                 }
                 else
                 {
-                    SparseRow row = _rows[e];
-                    Blas1.LinearCombination(_z, y, th, _k, _n, row.Indices, row.Coefficients);
-                    Evaluate(t + _c[e] * h, _z, K(e));
+                    Combine(_z, y, th, tab.Rows[e]);
+                    Evaluate(t + tab.C[e] * h, _z, K(e));
                 }
             }
             _extrasValid = true;
         }
         y.CopyTo(coefficients[.._n]);
-        for (int m = 0; m < _interpolant.Length; m++)
-        {
-            SparseRow w = _interpolant[m];
-            Blas1.LinearCombination(coefficients.Slice((m + 1) * _n, _n), default, th, _k, _n, w.Indices, w.Coefficients);
-        }
+        for (int m = 0; m < tab.Interpolant.Length; m++)
+            Combine(coefficients.Slice((m + 1) * _n, _n), default, th, tab.Interpolant[m]);
     }
 
     public override void Accept(double t, double h, ReadOnlySpan<T> y, ReadOnlySpan<T> yNew)
     {
-        if (_fsal)
+        if (_tab.IsFsal)
         {
-            K(_s - 1).CopyTo(K(0));
+            K(_tab.Stages - 1).CopyTo(K(0));
             _k0Valid = true;
         }
-        else if (_endStage >= 0 && _extrasValid)
+        else if (_tab.EndStage >= 0 && _extrasValid)
         {
-            K(_endStage).CopyTo(K(0));
+            K(_tab.EndStage).CopyTo(K(0));
             _k0Valid = true;
         }
         else
@@ -223,4 +139,119 @@ internal sealed class ExplicitRungeKuttaStepper<T> : OdeStepper<T> where T : IFl
         }
         _extrasValid = false;
     }
+}
+
+/// <summary>A sparse row of coefficients: which stage vectors to combine, and with what weights.</summary>
+internal readonly struct SparseRow<T>(int[] indices, T[] coefficients) where T : IFloatingPointIeee754<T>
+{
+    public readonly int[] Indices = indices;
+    public readonly T[] Coefficients = coefficients;
+
+    public static SparseRow<T> From(ReadOnlySpan<double> row)
+    {
+        int count = 0;
+        foreach (double v in row) if (v != 0) count++;
+        var indices = new int[count];
+        var coefficients = new T[count];
+        for (int j = 0, k = 0; j < row.Length; j++)
+        {
+            if (row[j] == 0) continue;
+            indices[k] = j;
+            coefficients[k++] = T.CreateChecked(row[j]);
+        }
+        return new SparseRow<T>(indices, coefficients);
+    }
+}
+
+/// <summary>
+/// A tableau converted once per number type into what the stepper reads: sparse rows of coefficients in
+/// <typeparamref name="T"/>, the error weights, and the interpolant's weights per power of θ. Cached per tableau, so a
+/// solve allocates only its buffers.
+/// </summary>
+internal sealed class CompiledTableau<T> where T : IFloatingPointIeee754<T>
+{
+    public enum Error { None, Embedded, Dop853 }
+
+    private static readonly ConditionalWeakTable<ButcherTableau, CompiledTableau<T>> s_cache = [];
+
+    public static CompiledTableau<T> For(ButcherTableau tableau) => s_cache.GetValue(tableau, static t => new CompiledTableau<T>(t));
+
+    private CompiledTableau(ButcherTableau tableau)
+    {
+        Stages = tableau.Stages;
+        IsFsal = tableau.IsFsal;
+        ContinuousExtension dense = tableau.ContinuousExtension ?? ContinuousExtension.Hermite(tableau);
+        TotalStages = Stages + dense.ExtraStages;
+        C = new double[TotalStages];
+        Rows = new SparseRow<T>[TotalStages];
+        for (int i = 0; i < Stages; i++)
+        {
+            C[i] = tableau.C[i];
+            Rows[i] = SparseRow<T>.From(tableau.A(i));
+        }
+        EndStage = -1;
+        for (int e = 0; e < dense.ExtraStages; e++)
+        {
+            ReadOnlySpan<double> row = dense.ExtraRow(e);
+            C[Stages + e] = dense.ExtraNode(e);
+            Rows[Stages + e] = SparseRow<T>.From(row);
+            if (dense.ExtraNode(e) == 1 && row[..Stages].SequenceEqual(tableau.B) && !row[Stages..].ContainsAnyExcept(0.0))
+                EndStage = Stages + e;
+        }
+        B = SparseRow<T>.From(tableau.B);
+        switch (tableau.ErrorEstimator)
+        {
+            case EmbeddedErrorEstimator embedded:
+                ErrorKind = Error.Embedded;
+                var d = new double[Stages];
+                for (int i = 0; i < Stages; i++) d[i] = tableau.B[i] - embedded.EmbeddedWeights[i];
+                ErrorRow = SparseRow<T>.From(d);
+                break;
+            case Dop853ErrorEstimator dop:
+                ErrorKind = Error.Dop853;
+                ErrorRow = SparseRow<T>.From(dop.FifthOrderErrorWeights);
+                ThirdOrderErrorRow = SparseRow<T>.From(dop.ThirdOrderErrorWeights);
+                break;
+            default:
+                ErrorKind = Error.None;
+                break;
+        }
+        Interpolant = new SparseRow<T>[dense.Degree];
+        var column = new double[TotalStages];
+        for (int m = 0; m < dense.Degree; m++)
+        {
+            for (int i = 0; i < TotalStages; i++) column[i] = dense.Weights(i)[m];
+            Interpolant[m] = SparseRow<T>.From(column);
+        }
+    }
+
+    /// <summary>Regular stages s.</summary>
+    public int Stages { get; }
+
+    /// <summary>Regular plus extra (dense-output) stages.</summary>
+    public int TotalStages { get; }
+
+    public bool IsFsal { get; }
+
+    /// <summary>Nodes of regular then extra stages.</summary>
+    public double[] C { get; }
+
+    /// <summary>A rows of regular then extra stages.</summary>
+    public SparseRow<T>[] Rows { get; }
+
+    public SparseRow<T> B { get; }
+
+    public Error ErrorKind { get; }
+
+    /// <summary>b − b̂, or DOP853's E5.</summary>
+    public SparseRow<T> ErrorRow { get; }
+
+    /// <summary>DOP853: b − b̂₃.</summary>
+    public SparseRow<T> ThirdOrderErrorRow { get; }
+
+    /// <summary>Extra stage that equals f(t + h, y₁) (reused as the next first stage), or −1.</summary>
+    public int EndStage { get; }
+
+    /// <summary>Interpolant weights per power θ^(m+1), over all stages.</summary>
+    public SparseRow<T>[] Interpolant { get; }
 }
