@@ -87,7 +87,8 @@ internal static class BenchmarkPlots
             double[] y = pts.Select(p => Math.Log10(speedUp ? p.SpeedUp : p.RhsRatio)).ToArray();
             var m = plot.Add.Markers(x, y, MarkerShape.FilledCircle, 7, ColorOf(result, BenchmarkSide.Ordo, ps.Pair.OrdoMethod));
             double median = speedUp ? ps.SpeedUp.Median : ps.RhsRatio.Median;
-            m.LegendText = string.Create(CultureInfo.InvariantCulture, $"{ps.Pair} (median {median:0.##})");
+            string formatted = median.ToString(speedUp ? "0" : "0.00", CultureInfo.InvariantCulture);
+            m.LegendText = $"{ps.Pair} (median {formatted})";
             xs.AddRange(x);
             ys.AddRange(y);
         }

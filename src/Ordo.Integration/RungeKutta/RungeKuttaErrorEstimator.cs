@@ -21,7 +21,7 @@ public abstract class RungeKuttaErrorEstimator
             sum += v;
             magnitude += Math.Abs(v);
         }
-        return Math.Abs(sum - expectedSum) > 1e-13 * (1 + magnitude) ? $"{what} sums to {sum}, not {expectedSum}" : null;
+        return Math.Abs(sum - expectedSum) > 1e-13 * (1 + magnitude) ? $"{what} add up to {sum}, not {expectedSum}" : null;
     }
 }
 

@@ -83,7 +83,7 @@ public class ButcherTableauValidationTests
     public void Constructor_EmbeddedWeightsDoNotSumToOne_ThrowsNamingTableauAndWeights()
     {
         AssertInvalid(() => new ButcherTableau(Name, 2, ValidC, ValidA, ValidB, new EmbeddedErrorEstimator(1, [1, 0.5])),
-            "the embedded weights sums to 1.5, not 1");
+            "the embedded weights add up to 1.5, not 1");
     }
 
     [Fact]
