@@ -203,7 +203,7 @@ public static partial class OdeTestProblems
 
     /// <summary>DETEST D1–D5 (Hull et al. 1972): the two-body (Kepler) problem, y1'' = −y1/r³, y2'' = −y2/r³;
     /// state (y1, y2, y1', y2').</summary>
-    private static void Kepler(double t, ReadOnlySpan<double> y, Span<double> dy)
+    internal static void Kepler(double t, ReadOnlySpan<double> y, Span<double> dy)
     {
         double r2 = y[0] * y[0] + y[1] * y[1];
         double r3 = r2 * Math.Sqrt(r2);

@@ -36,32 +36,12 @@ public static class ExactProblems
         static t => [Math.Exp(Math.Sin(t))]);
 
     /// <summary>Kepler orbit with eccentricity 0.2 over three periods (the DETEST D set-up), exact through Kepler's
-    /// equation E − e sin E = t solved by Newton's method: x = cos E − e, y = √(1−e²) sin E.</summary>
+    /// equation E − e sin E = t.</summary>
     public static ExactProblem Kepler { get; } = KeplerOrbit(0.2, 3);
 
-    private static ExactProblem KeplerOrbit(double e, int periods) => new($"kepler-e{e}",
-        static (t, y, dy) =>
-        {
-            double r2 = y[0] * y[0] + y[1] * y[1];
-            double r3 = r2 * Math.Sqrt(r2);
-            dy[0] = y[2];
-            dy[1] = y[3];
-            dy[2] = -y[0] / r3;
-            dy[3] = -y[1] / r3;
-        },
-        [1 - e, 0.0, 0.0, Math.Sqrt((1 + e) / (1 - e))], 0, periods * 2 * Math.PI,
-        t =>
-        {
-            double E = t;
-            for (int i = 0; i < 100; i++)
-            {
-                double dE = (E - e * Math.Sin(E) - t) / (1 - e * Math.Cos(E));
-                E -= dE;
-                if (Math.Abs(dE) < 1e-16) break;
-            }
-            double q = Math.Sqrt(1 - e * e), d = 1 - e * Math.Cos(E);
-            return [Math.Cos(E) - e, q * Math.Sin(E), -Math.Sin(E) / d, q * Math.Cos(E) / d];
-        });
+    // The DETEST D right-hand side and its exact orbit (Kepler's equation) from Ordo.Problems, at an eccentricity of our own.
+    private static ExactProblem KeplerOrbit(double e, int periods) => new($"kepler-e{e}", Ordo.Problems.OdeTestProblems.Kepler,
+        [1 - e, 0.0, 0.0, Math.Sqrt((1 + e) / (1 - e))], 0, periods * 2 * Math.PI, t => Ordo.Problems.OdeTestProblems.KeplerOrbit(e, t));
 
     public static IReadOnlyList<ExactProblem> All { get; } = [LinearForced, NonlinearNonAutonomous, CosYSquared, Oscillator, OscillatoryGrowth, Kepler];
 
