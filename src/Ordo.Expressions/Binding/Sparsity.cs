@@ -1,0 +1,53 @@
+namespace Ordo.Expressions.Binding;
+
+/// <summary>The variables each expression uses, by structure (conservative over index ranges).</summary>
+internal static class Sparsity
+{
+    public static SparsityPattern Of(IReadOnlyList<BoundNode> nodes, int columns)
+    {
+        var rows = new List<SortedSet<int>>(nodes.Count);
+        foreach (BoundNode node in nodes)
+        {
+            var set = new SortedSet<int>();
+            Collect(node, set);
+            rows.Add(set);
+        }
+        return new SparsityPattern(nodes.Count, columns, rows);
+    }
+
+    private static void Collect(BoundNode node, SortedSet<int> set)
+    {
+        switch (node)
+        {
+            case BoundVariable v:
+                set.Add(v.Slot);
+                break;
+            case BoundVectorElement v:
+                for (long i = v.Index.Min; i <= v.Index.Max; i++) set.Add(v.Offset + (int)i - 1);
+                break;
+            case BoundNegate n:
+                Collect(n.Operand, set);
+                break;
+            case BoundAdd n:
+                foreach (BoundNode t in n.Terms) Collect(t, set);
+                break;
+            case BoundMultiply n:
+                foreach (BoundNode f in n.Factors) Collect(f, set);
+                break;
+            case BoundPower n:
+                Collect(n.Base, set);
+                Collect(n.Exponent, set);
+                break;
+            case BoundCall n:
+                foreach (BoundNode a in n.Arguments) Collect(a, set);
+                break;
+            case BoundIf n:
+                Collect(n.WhenTrue, set);
+                Collect(n.WhenFalse, set);
+                break;
+            case BoundReduction n:
+                Collect(n.Body, set);
+                break;
+        }
+    }
+}

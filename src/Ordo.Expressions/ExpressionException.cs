@@ -1,0 +1,24 @@
+namespace Ordo.Expressions;
+
+/// <summary>
+/// An expression could not be parsed or compiled: the message says what is wrong, where (1-based column in the
+/// expression string) and what was expected, e.g. "unknown name 'q' at column 4; known names: x, v, t, mu".
+/// </summary>
+public sealed class ExpressionException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ExpressionException(string message, string expression, int column) : base(message)
+    {
+        Expression = expression;
+        Column = column;
+    }
+
+    /// <summary>The expression text.</summary>
+    public string Expression { get; }
+
+    /// <summary>1-based column of the offending token (0 when the problem is not at one place).</summary>
+    public int Column { get; }
+
+    internal static ExpressionException At(string expression, int index, string message) =>
+        new($"{message} at column {index + 1}", expression, index + 1);
+}
