@@ -19,6 +19,14 @@ public sealed class ExpressionException : Exception
     /// <summary>1-based column of the offending token (0 when the problem is not at one place).</summary>
     public int Column { get; }
 
-    internal static ExpressionException At(string expression, int index, string message) =>
-        new($"{message} at column {index + 1}", expression, index + 1);
+    /// <summary>"what is wrong at column N; the rest": the position goes after the first clause, so that lists of
+    /// known names and hints come after it ("unknown name 'q' at column 4; known names: x, v").</summary>
+    internal static ExpressionException At(string expression, int index, string message)
+    {
+        int split = message.IndexOf("; ", StringComparison.Ordinal);
+        string located = split < 0
+            ? $"{message} at column {index + 1}"
+            : $"{message[..split]} at column {index + 1}{message[split..]}";
+        return new(located, expression, index + 1);
+    }
 }

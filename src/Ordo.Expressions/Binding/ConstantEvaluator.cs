@@ -13,13 +13,13 @@ internal static class ConstantEvaluator
         BoundNegate n => -Evaluate(n.Operand),
         BoundAdd n => Add(n),
         BoundMultiply n => Multiply(n),
-        BoundPower n => n.Exponent is BoundConstant { Value: 2 } ? Square(Evaluate(n.Base)) : Functions.Pow(Evaluate(n.Base), Evaluate(n.Exponent)),
+        BoundPower n => n.Exponent is BoundConstant c && Functions.IsSpecialExponent(c.Value)
+            ? Functions.PowConstant(Evaluate(n.Base), c.Value)
+            : Functions.Pow(Evaluate(n.Base), Evaluate(n.Exponent)),
         BoundCall n => Call(n),
         BoundIf n => Evaluate(n.Condition) ? Evaluate(n.WhenTrue) : Evaluate(n.WhenFalse),
         _ => throw new InvalidOperationException($"{node.GetType().Name} is not constant. This is a bug in Ordo.Expressions."),
     };
-
-    private static double Square(double a) => a * a;
 
     private static double Add(BoundAdd n)
     {
@@ -57,16 +57,11 @@ internal static class ConstantEvaluator
             Function.Sqrt => Functions.Sqrt(a[0]),
             Function.Abs => Functions.Abs(a[0]),
             Function.Sign => Functions.Sign(a[0]),
-            Function.Min => a.Aggregate(MinFirstNaN),
-            Function.Max => a.Aggregate(MaxFirstNaN),
+            Function.Min => a.Aggregate(Functions.Min),
+            Function.Max => a.Aggregate(Functions.Max),
             _ => throw new InvalidOperationException($"cannot fold {n.Function}. This is a bug in Ordo.Expressions."),
         };
     }
-
-    // The same choice as the compiled code: the first argument wins ties; NaN, once seen, stays.
-    private static double MinFirstNaN(double best, double x) => double.IsNaN(best) ? best : double.IsNaN(x) || x < best ? x : best;
-
-    private static double MaxFirstNaN(double best, double x) => double.IsNaN(best) ? best : double.IsNaN(x) || x > best ? x : best;
 
     public static bool Evaluate(BoundCondition condition) => condition switch
     {

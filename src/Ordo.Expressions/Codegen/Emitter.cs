@@ -74,26 +74,62 @@ internal sealed class Emitter
     {
         var (t, x) = (Expression.Parameter(typeof(double), "t"), Expression.Parameter(typeof(nint), "x"));
         var e = new Emitter(NumberModel.Double, x, null, t);
-        Frame f = Frame.NewScope();
-        Expression value = e.Forward(node, f);
-        LabelTarget ret = Expression.Label(typeof(double));
-        BlockExpression body = Expression.Block(typeof(double), f.Locals,
-            f.Statements.Append(Expression.Return(ret, value)).Append(Expression.Label(ret, Expression.Constant(0.0))));
-        return Expression.Lambda<Func<double, nint, double>>(body, "ordo_value", [t, x]).Compile();
+        return Expression.Lambda<Func<double, nint, double>>(e.Value(node), "ordo_value", [t, x]).Compile();
     }
 
+    /// <summary>(t, x, result) writing every output; large systems are split into several compiled methods (see
+    /// <see cref="Chunks"/>), because the JIT stops optimising a method with thousands of locals.</summary>
     public static Action<double, nint, nint> VectorValue(IReadOnlyList<BoundNode> nodes)
     {
-        var (t, x, r) = (Expression.Parameter(typeof(double), "t"), Expression.Parameter(typeof(nint), "x"), Expression.Parameter(typeof(nint), "result"));
-        var e = new Emitter(NumberModel.Double, x, null, t);
-        Frame f = Frame.NewScope();
+        var parts = new List<Action<double, nint, nint>>();
+        foreach ((int start, int count) in Chunks(nodes, i => true))
+        {
+            var (t, x, r) = (Expression.Parameter(typeof(double), "t"), Expression.Parameter(typeof(nint), "x"), Expression.Parameter(typeof(nint), "result"));
+            var e = new Emitter(NumberModel.Double, x, null, t);
+            var statements = new List<Expression>();
+            for (int i = start; i < start + count; i++)
+                statements.Add(Expression.Call(typeof(Memory), nameof(Memory.Write), null, r, Expression.Constant(i), e.Value(nodes[i])));
+            parts.Add(Expression.Lambda<Action<double, nint, nint>>(Expression.Block(typeof(void), statements), "ordo_vector", [t, x, r]).Compile());
+        }
+        return Combine(parts);
+    }
+
+    /// <summary>Splits outputs into consecutive groups of bounded size (about 2,000 syntax nodes each).</summary>
+    private static IEnumerable<(int Start, int Count)> Chunks(IReadOnlyList<BoundNode> nodes, Func<int, bool> include)
+    {
+        const int budget = 2000;
+        int start = 0, size = 0;
         for (int i = 0; i < nodes.Count; i++)
         {
-            Expression value = e.Forward(nodes[i], f);
-            f.Statements.Add(Expression.Call(typeof(Memory), nameof(Memory.Write), null, r, Expression.Constant(i), value));
+            int cost = include(i) ? Size(nodes[i]) : 0;
+            if (size > 0 && size + cost > budget)
+            {
+                yield return (start, i - start);
+                start = i;
+                size = 0;
+            }
+            size += cost;
         }
-        return Expression.Lambda<Action<double, nint, nint>>(f.Block(), "ordo_vector", [t, x, r]).Compile();
+        if (nodes.Count > start) yield return (start, nodes.Count - start);
     }
+
+    private static Action<double, nint, nint> Combine(List<Action<double, nint, nint>> parts) =>
+        parts.Count == 1 ? parts[0] : (t, x, r) =>
+        {
+            foreach (Action<double, nint, nint> part in parts) part(t, x, r);
+        };
+
+    private static int Size(BoundNode node) => node switch
+    {
+        BoundNegate n => 1 + Size(n.Operand),
+        BoundAdd n => 1 + n.Terms.Sum(Size),
+        BoundMultiply n => 1 + n.Factors.Sum(Size),
+        BoundPower n => 1 + Size(n.Base) + Size(n.Exponent),
+        BoundCall n => 1 + n.Arguments.Sum(Size),
+        BoundIf n => 1 + Size(n.WhenTrue) + Size(n.WhenFalse) + 4,
+        BoundReduction n => 4 + Size(n.Body),
+        _ => 1,
+    };
 
     /// <summary>(t, x, g) ⇒ f, adding ∇f into g (which the caller zeroes).</summary>
     public static Func<double, nint, nint, double> ScalarGradient(BoundNode node)
@@ -110,22 +146,28 @@ internal sealed class Emitter
         return Expression.Lambda<Func<double, nint, nint, double>>(body, "ordo_gradient", [t, x, g]).Compile();
     }
 
-    /// <summary>(t, x, J) adding each row's gradient into the row-major m × n matrix J (which the caller zeroes).</summary>
+    /// <summary>(t, x, J) adding each row's gradient into the row-major m × n matrix J (which the caller zeroes); large
+    /// systems are split into several compiled methods.</summary>
     public static Action<double, nint, nint> VectorJacobian(IReadOnlyList<BoundNode> nodes, int n)
     {
-        var (t, x, j) = (Expression.Parameter(typeof(double), "t"), Expression.Parameter(typeof(nint), "x"), Expression.Parameter(typeof(nint), "jacobian"));
-        var e = new Emitter(NumberModel.Double, x, null, t);
-        var blocks = new List<Expression>();
-        for (int i = 0; i < nodes.Count; i++)
+        var parts = new List<Action<double, nint, nint>>();
+        foreach ((int start, int count) in Chunks(nodes, i => nodes[i].DependsOnVariables))
         {
-            if (!nodes[i].DependsOnVariables) continue;
-            Frame f = Frame.NewScope();   // each row in its own scope: the JIT sees short live ranges
-            e.Forward(nodes[i], f);
-            e.Backward(nodes[i], Expression.Constant(1.0), f, new Accumulator(j, i * n, tangentOnly: false));
-            blocks.Add(f.Block());
+            var (t, x, j) = (Expression.Parameter(typeof(double), "t"), Expression.Parameter(typeof(nint), "x"), Expression.Parameter(typeof(nint), "jacobian"));
+            var e = new Emitter(NumberModel.Double, x, null, t);
+            var blocks = new List<Expression>();
+            for (int i = start; i < start + count; i++)
+            {
+                if (!nodes[i].DependsOnVariables) continue;
+                Frame f = Frame.NewScope();
+                e.Forward(nodes[i], f);
+                e.Backward(nodes[i], Expression.Constant(1.0), f, new Accumulator(j, i * n, tangentOnly: false));
+                blocks.Add(f.Block());
+            }
+            if (blocks.Count == 0) continue;
+            parts.Add(Expression.Lambda<Action<double, nint, nint>>(Expression.Block(typeof(void), blocks), "ordo_jacobian", [t, x, j]).Compile());
         }
-        Expression body = blocks.Count == 0 ? Expression.Empty() : Expression.Block(blocks);
-        return Expression.Lambda<Action<double, nint, nint>>(body, "ordo_jacobian", [t, x, j]).Compile();
+        return parts.Count == 0 ? static (_, _, _) => { } : Combine(parts);
     }
 
     /// <summary>(t, x, v, hv) adding H·v into hv (which the caller zeroes): the gradient code run on dual numbers.</summary>
@@ -147,6 +189,63 @@ internal sealed class Emitter
             Expression.Call(typeof(Memory), nameof(Memory.AddTo), null, Target,
                 Offset == 0 ? slot : Expression.Add(Expression.Constant(Offset), slot),
                 tangentOnly ? Expression.Field(adjoint, nameof(Dual.Tangent)) : adjoint);
+    }
+
+    // ------------------------------------------------------------------------------------------------ values
+
+    /// <summary>The value of <paramref name="node"/> as one expression, with no locals outside loops and the few
+    /// helpers that need their argument twice: the form the JIT optimises best (value-only evaluation; double).</summary>
+    private Expression Value(BoundNode node) => node switch
+    {
+        BoundConstant c => Expression.Constant(c.Value),
+        BoundVariable v => Expression.Call(typeof(Memory), nameof(Memory.Read), null, _x, Expression.Constant(v.Slot)),
+        BoundVectorElement v => Expression.Call(typeof(Memory), nameof(Memory.Read), null, _x, Expression.Add(Expression.Constant(v.Offset - 1), Index(v.Index))),
+        BoundDataElement d => Expression.ArrayIndex(Expression.Constant(d.Values), Expression.Subtract(Index(d.Index), Expression.Constant(1))),
+        BoundTime => _t,
+        BoundIndexValue i => Expression.Convert(Index(i.Index), typeof(double)),
+        BoundNegate n => Expression.Negate(Value(n.Operand)),
+        BoundAdd n => n.Terms.Skip(1).Select((term, k) => (term, k + 1)).Aggregate(
+            n.Subtract[0] ? Expression.Negate(Value(n.Terms[0])) : Value(n.Terms[0]),
+            (acc, p) => n.Subtract[p.Item2] ? Expression.Subtract(acc, Value(p.term)) : Expression.Add(acc, Value(p.term))),
+        BoundMultiply n => n.Factors.Skip(1).Select((factor, k) => (factor, k + 1)).Aggregate(
+            n.Divide[0] ? Expression.Divide(Expression.Constant(1.0), Value(n.Factors[0])) : Value(n.Factors[0]),
+            (acc, p) => n.Divide[p.Item2] ? Expression.Divide(acc, Value(p.factor)) : Expression.Multiply(acc, Value(p.factor))),
+        BoundPower n => n.Exponent is BoundConstant c && Functions.IsSpecialExponent(c.Value)
+            ? c.Value == 1 ? Value(n.Base) : Expression.Call(typeof(Functions), Functions.PowHelper(c.Value), null, Value(n.Base))
+            : Expression.Call(typeof(Functions), nameof(Functions.Pow), null, Value(n.Base), Value(n.Exponent)),
+        BoundCall n when n.Function is Function.Min or Function.Max => n.Arguments.Skip(1).Aggregate(Value(n.Arguments[0]),
+            (acc, a) => Expression.Call(typeof(Functions), n.Function == Function.Min ? nameof(Functions.Min) : nameof(Functions.Max), null, acc, Value(a))),
+        BoundCall n => NumberModel.Double.Call(NumberModel.NameOf(n.Function), n.Arguments.Select(Value).ToArray()),
+        BoundIf n => Expression.Condition(ConditionValue(n.Condition), Value(n.WhenTrue), Value(n.WhenFalse)),
+        BoundReduction n => ReductionValue(n),
+        _ => throw new InvalidOperationException($"unknown bound node {node.GetType().Name}. This is a bug in Ordo.Expressions."),
+    };
+
+    private Expression ConditionValue(BoundCondition condition) => condition switch
+    {
+        BoundCompare c => c.Operator switch
+        {
+            CompareOperator.Less => Expression.LessThan(Value(c.Left), Value(c.Right)),
+            CompareOperator.LessEqual => Expression.LessThanOrEqual(Value(c.Left), Value(c.Right)),
+            CompareOperator.Greater => Expression.GreaterThan(Value(c.Left), Value(c.Right)),
+            CompareOperator.GreaterEqual => Expression.GreaterThanOrEqual(Value(c.Left), Value(c.Right)),
+            CompareOperator.Equal => Expression.Equal(Value(c.Left), Value(c.Right)),
+            _ => Expression.NotEqual(Value(c.Left), Value(c.Right)),
+        },
+        BoundLogical l => l.Operands.Skip(1).Aggregate(ConditionValue(l.Operands[0]),
+            (acc, o) => l.IsAnd ? Expression.AndAlso(acc, ConditionValue(o)) : Expression.OrElse(acc, ConditionValue(o))),
+        _ => throw new InvalidOperationException("unknown condition. This is a bug in Ordo.Expressions."),
+    };
+
+    private Expression ReductionValue(BoundReduction n)
+    {
+        ParameterExpression acc = Expression.Variable(typeof(double), n.IsProduct ? "prod" : "sum");
+        Expression loop = Loop(n.Variable, inner =>
+        {
+            Expression term = Value(n.Body);
+            return Expression.Assign(acc, n.IsProduct ? Expression.Multiply(acc, term) : Expression.Add(acc, term));
+        });
+        return Expression.Block(typeof(double), [acc], Expression.Assign(acc, Expression.Constant(n.IsProduct ? 1.0 : 0.0)), loop, acc);
     }
 
     // ------------------------------------------------------------------------------------------------ forward
@@ -238,7 +337,25 @@ internal sealed class Emitter
     private Expression ForwardPower(BoundPower n, Frame f)
     {
         Expression a = Forward(n.Base, f), b = Forward(n.Exponent, f);
-        if (n.Exponent is BoundConstant { Value: 2 }) return f.Assign(_m.Type, _m.Multiply(a, a));
+        if (n.Exponent is BoundConstant c && Functions.IsSpecialExponent(c.Value))
+        {
+            // The operations of Functions.PowConstant, so that folded constants agree bit for bit.
+            Expression one = _m.Constant(1);
+            Expression value = c.Value switch
+            {
+                1 => a,
+                2 => _m.Multiply(a, a),
+                3 => _m.Multiply(_m.Multiply(a, a), a),
+                4 => _m.Multiply(_m.Multiply(a, a), _m.Multiply(a, a)),
+                0.5 => _m.Call("Sqrt", a),
+                1.5 => _m.Multiply(a, _m.Call("Sqrt", a)),
+                -1 => _m.Divide(one, a),
+                -2 => _m.Divide(one, _m.Multiply(a, a)),
+                -0.5 => _m.Divide(one, _m.Call("Sqrt", a)),
+                _ => _m.Divide(one, _m.Multiply(a, _m.Call("Sqrt", a))),
+            };
+            return f.Assign(_m.Type, value);
+        }
         return f.Assign(_m.Type, _m.Call("Pow", a, b));
     }
 

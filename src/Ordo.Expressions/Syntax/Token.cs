@@ -27,7 +27,7 @@ internal readonly record struct Token(TokenKind Kind, int Position, int Length, 
 {
     public string Describe() => Kind switch
     {
-        TokenKind.End => "the end of the expression",
+        TokenKind.End => "end of the expression",
         TokenKind.Number => $"number '{Text}'",
         TokenKind.Identifier => $"name '{Text}'",
         _ => $"'{Text}'",
