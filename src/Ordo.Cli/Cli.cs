@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using Ordo.Problems.ProblemFiles;
 
 namespace Ordo.Cli;
 
@@ -16,7 +17,8 @@ public static class Cli
     /// <summary>Something unexpected failed (a bug, or the output folder is not writable).</summary>
     public const int ExitFailure = 1;
 
-    /// <summary>Bad input: unknown command, option, method, problem or suite; a number that does not parse.</summary>
+    /// <summary>Bad input: unknown command, option, method, problem or suite; a number that does not parse; a problem
+    /// file that cannot be read, is not valid JSON, or has a bad field or expression.</summary>
     public const int ExitBadInput = 2;
 
     /// <summary>Runs <c>ordo</c> with <paramref name="args"/>, writing output to <paramref name="stdout"/> and messages
@@ -43,7 +45,12 @@ public static class Cli
         }
         catch (BadInputException ex)
         {
-            stderr.WriteLine($"ordo: {ex.Message}");
+            stderr.WriteLine($"ordo: {OneLine(ex.Message)}");
+            return ExitBadInput;
+        }
+        catch (ProblemFileException ex)
+        {
+            stderr.WriteLine($"ordo: {OneLine(ex.Message)}");
             return ExitBadInput;
         }
         catch (OperationCanceledException)
@@ -61,10 +68,15 @@ public static class Cli
     private static RootCommand BuildRoot(CliConsole console)
     {
         var root = new RootCommand("Ordo: numerical solvers for ODEs, SDEs and optimization, from the command line.");
+        root.Subcommands.Add(SolveCommand.Create(console));
+        root.Subcommands.Add(CheckCommand.Create(console));
         root.Subcommands.Add(MethodsCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
         return root;
     }
+
+    private static string OneLine(string message) =>
+        message.Replace("\r\n", " ", StringComparison.Ordinal).Replace('\n', ' ').Replace('\r', ' ');
 }
 
 /// <summary>Bad input detected by a command: reported as one line on stderr with exit code 2.</summary>
