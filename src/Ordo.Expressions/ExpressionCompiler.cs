@@ -44,7 +44,7 @@ public static class ExpressionCompiler
             }
             catch (ExpressionException e)
             {
-                throw new ExpressionException($"expression {i}: {e.Message}", e.Expression, e.Column);
+                throw e.ForElement(i);
             }
         }
         return new CompiledVectorFunction(expressions, context.Dimension, nodes);

@@ -11,7 +11,25 @@ public sealed class ExpressionException : Exception
     {
         Expression = expression;
         Column = column;
+        Reason = message;
     }
+
+    private ExpressionException(ExpressionException inner, int elementIndex)
+        : base($"expression {elementIndex}: {inner.Reason}", inner)
+    {
+        Expression = inner.Expression;
+        Column = inner.Column;
+        Reason = inner.Reason;
+        ElementIndex = elementIndex;
+    }
+
+    /// <summary>What is wrong, with the position, without the "expression i:" prefix of a vector's element.</summary>
+    public string Reason { get; }
+
+    /// <summary>For <see cref="ExpressionCompiler.CompileVector"/>: the 0-based index of the expression at fault; null otherwise.</summary>
+    public int? ElementIndex { get; }
+
+    internal ExpressionException ForElement(int index) => new(this, index);
 
     /// <summary>The expression text.</summary>
     public string Expression { get; }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Ordo.Expressions;
 
 namespace Ordo.Problems.ProblemFiles;
@@ -18,7 +17,7 @@ namespace Ordo.Problems.ProblemFiles;
 /// e.g. <c>"_source"</c> in a reference); an expression may also be written as a JSON number. Any other field that the
 /// kind does not define is an error (it is usually a typo).
 /// </remarks>
-public static partial class ProblemFileReader
+public static class ProblemFileReader
 {
     private static readonly string[] s_common = ["kind", "name", "parameters", "data", "reference"];
     private static readonly string[] s_ode = ["state", "rhs", "y0", "t0", "t1"];
@@ -130,8 +129,6 @@ public static partial class ProblemFileReader
         return $"not valid JSON at line {line}, column {column}";
     }
 
-    [GeneratedRegex(@"^expression (\d+): (.*)$", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
-    private static partial Regex VectorExpressionError();
 
     /// <summary>Reads one document; holds the file name for messages and the names declared so far.</summary>
     private sealed class Loader(string file)
@@ -250,7 +247,7 @@ public static partial class ProblemFileReader
             }
             catch (ExpressionException e)
             {
-                throw Error("objective", ColumnFirst(e.Message, e.Column), e.Column);
+                throw Error("objective", e.Reason, e.Column);
             }
             return new MinimizeProblemFile(file, name, parameters, data, variables, ffun, x0, lower, upper, reference);
         }
@@ -265,21 +262,8 @@ public static partial class ProblemFileReader
             }
             catch (ExpressionException e)
             {
-                Match m = VectorExpressionError().Match(e.Message);
-                if (m.Success) throw Error($"{field}[{m.Groups[1].Value}]", ColumnFirst(m.Groups[2].Value, e.Column), e.Column);
-                throw Error(field, ColumnFirst(e.Message, e.Column), e.Column);
+                throw Error(e.ElementIndex is int i ? $"{field}[{i}]" : field, e.Reason, e.Column);
             }
-        }
-
-        /// <summary>Moves the engine's trailing "at column N" next to what is wrong: "unknown name 'q' at column 4;
-        /// known names: …" reads better than the position after the list.</summary>
-        private static string ColumnFirst(string message, int column)
-        {
-            string suffix = $" at column {column}";
-            if (column <= 0 || !message.EndsWith(suffix, StringComparison.Ordinal)) return message;
-            string core = message[..^suffix.Length];
-            int semicolon = core.IndexOf("; ", StringComparison.Ordinal);
-            return semicolon < 0 ? message : core[..semicolon] + suffix + core[semicolon..];
         }
 
         private static ExpressionContext Context(VariableLayout layout, bool time, Dictionary<string, double> parameters,
