@@ -103,6 +103,32 @@ internal static class BenchmarkPlots
         Finish(plot, xs, ys, path, Alignment.UpperLeft);
     }
 
+    /// <summary>Convergence with fixed steps: x = number of steps, y = error at t1, one line per method.</summary>
+    public static void Convergence(ConvergenceStudy study, string path)
+    {
+        var plot = new Plot();
+        var xs = new List<double>();
+        var ys = new List<double>();
+        int k = 0;
+        foreach (ConvergenceFit fit in study.Fits)
+        {
+            ConvergencePoint[] pts = study.Points.Where(p => p.Method == fit.Method && double.IsFinite(p.Error) && p.Error > 0 && p.Error < 1e3).ToArray();
+            if (pts.Length == 0) continue;
+            double[] x = pts.Select(p => Math.Log10(p.Steps)).ToArray();
+            double[] y = pts.Select(p => Math.Log10(p.Error)).ToArray();
+            var s = plot.Add.Scatter(x, y, s_palette[k++ % s_palette.Length]);
+            s.LegendText = string.Create(CultureInfo.InvariantCulture, $"{fit.Method} (order {fit.Order}, slope {fit.Slope:0.00})");
+            s.LineWidth = 2;
+            s.MarkerSize = 6;
+            xs.AddRange(x);
+            ys.AddRange(y);
+        }
+        plot.Title($"{study.Problem}: global error with fixed steps");
+        plot.XLabel("number of steps N (h = (t1 − t0)/N)");
+        plot.YLabel("max-norm error over the trajectory");
+        Finish(plot, xs, ys, path, Alignment.LowerLeft);
+    }
+
     private static void Finish(Plot plot, List<double> xs, List<double> ys, string path, Alignment legend)
     {
         LogAxis(plot.Axes.Bottom);

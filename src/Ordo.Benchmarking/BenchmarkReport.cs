@@ -57,6 +57,12 @@ public static class BenchmarkReport
                 plots.Add(file);
             }
         }
+        if (result.Convergence is ConvergenceStudy study)
+        {
+            string file = Path.Combine(directory, "convergence.png");
+            BenchmarkPlots.Convergence(study, file);
+            plots.Add(file);
+        }
         progress?.Report(new BenchmarkProgress("report", totalPlots, totalPlots, "report.md"));
         string md = Path.Combine(directory, "report.md");
         File.WriteAllText(md, Markdown(result, plots.Select(Path.GetFileName).ToArray()!), new UTF8Encoding(false));
@@ -162,6 +168,7 @@ public static class BenchmarkReport
 
         WriteComparison(sb, r, plots);
         WriteOverhead(sb, r);
+        WriteConvergence(sb, r);
         WriteRhsCheck(sb, r);
 
         sb.AppendLine("## Results per problem").AppendLine();
@@ -257,6 +264,24 @@ public static class BenchmarkReport
             foreach (DroppedPoint d in c.Dropped) sb.AppendLine(Inv, $"- {d.Problem}, {d.Pair}, rtol {Tol(d.RelativeTolerance)}: {d.Reason}");
             sb.AppendLine().AppendLine("</details>").AppendLine();
         }
+    }
+
+    private static void WriteConvergence(StringBuilder sb, OdeBenchmarkResult r)
+    {
+        if (r.Convergence is not ConvergenceStudy study) return;
+        sb.AppendLine("## Convergence with fixed steps").AppendLine();
+        sb.AppendLine("Every method with fixed steps h = (t1 − t0)/N, N = 4, 8, 16, …, on " + study.Problem + " (closed-form solution); "
+            + "the error is the largest over the step points; the measured order is the least-squares slope of log(error) against log(h) over the three finest step counts before rounding takes over (error below 1e-12, or no longer falling).");
+        sb.AppendLine();
+        sb.AppendLine("![convergence.png](convergence.png)").AppendLine();
+        sb.AppendLine("| method | order | measured slope | points |");
+        sb.AppendLine("|---|---:|---:|---:|");
+        foreach (ConvergenceFit f in study.Fits)
+        {
+            string slope = double.IsFinite(f.Slope) ? f.Slope.ToString("0.00", Inv) : "—";
+            sb.AppendLine(Inv, $"| {f.Method} | {f.Order} | {slope} | {f.Points} |");
+        }
+        sb.AppendLine();
     }
 
     private static void WriteOverhead(StringBuilder sb, OdeBenchmarkResult r)

@@ -54,6 +54,9 @@ public sealed class OdeBenchmarkResult
     /// <summary>Ordo ↔ scipy at equal error and at equal tolerance.</summary>
     public OdeComparison Comparison { get; }
 
+    /// <summary>The fixed-step convergence study, or null when it was not run.</summary>
+    public ConvergenceStudy? Convergence { get; init; }
+
     /// <summary>Per-method figures, Ordo's methods first.</summary>
     public IReadOnlyList<MethodSummary> MethodSummaries { get; }
 
@@ -147,6 +150,17 @@ public static class OdeBenchmark
             rhsTimings.Add(new RhsTiming(problem.Name, TimeRhs(problem)));
         }
         progress?.Report(new BenchmarkProgress("ordo", done, total, "done"));
+        ConvergenceStudy? convergence = null;
+        if (options.RunConvergence)
+        {
+            OdeTestProblem? exact = options.Problems.FirstOrDefault(p => p.Name == "DETEST_D1" && p.Exact is not null)
+                ?? options.Problems.FirstOrDefault(p => p.Exact is not null);
+            if (exact is not null)
+            {
+                progress?.Report(new BenchmarkProgress("convergence", 0, 1, exact.Name));
+                convergence = ConvergenceStudy.Run(exact, options.ConvergenceMethods, cancellationToken);
+            }
+        }
         TimeSpan ordoTime = clock.Elapsed;
 
         ScipyOutcome scipy;
@@ -160,7 +174,10 @@ public static class OdeBenchmark
         {
             scipy = ScipyOutcome.Skipped("scipy comparison not run (--no-scipy).");
         }
-        return new OdeBenchmarkResult(options, runs, rhsTimings, scipy, MachineInfo.Current() with { LoadBefore = loadBefore }, started, ordoTime, clock.Elapsed - ordoTime);
+        return new OdeBenchmarkResult(options, runs, rhsTimings, scipy, MachineInfo.Current() with { LoadBefore = loadBefore }, started, ordoTime, clock.Elapsed - ordoTime)
+        {
+            Convergence = convergence,
+        };
     }
 
     private static OdeOptions SolveOptions(OdeTestProblem problem, double rtol, OdeBenchmarkOptions options) => new()

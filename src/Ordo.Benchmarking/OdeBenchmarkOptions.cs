@@ -50,6 +50,13 @@ public sealed record OdeBenchmarkOptions
     /// <summary>A scipy run that needs more RHS calls than this is aborted and reported as budget_exceeded (default 200,000).</summary>
     public int ScipyRhsBudget { get; init; } = 200_000;
 
+    /// <summary>Also measure every method's empirical order with fixed steps (<see cref="ConvergenceStudy"/>) on the first
+    /// of <see cref="Problems"/> that has a closed-form solution, DETEST_D1 when it is there (default true).</summary>
+    public bool RunConvergence { get; init; } = true;
+
+    /// <summary>Methods of the convergence study (default every ODE method, fixed-step ones included).</summary>
+    public IReadOnlyList<IOdeMethod> ConvergenceMethods { get; init; } = OdeMethods.All;
+
     /// <summary>Warm-up before anything is timed: every problem × method is solved at the loosest tolerance, round
     /// after round, until this much time has passed (default 3 s; at least one round).</summary>
     public TimeSpan WarmUpTime { get; init; } = TimeSpan.FromSeconds(3);

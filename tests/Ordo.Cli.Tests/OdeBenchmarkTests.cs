@@ -93,4 +93,22 @@ public sealed class OdeBenchmarkTests
         Assert.Throws<ArgumentException>(() => (Quick with { RelativeTolerances = [0] }).Validate());
         Assert.Throws<ArgumentException>(() => (Quick with { RelativeTolerances = [1e-16] }).Validate());
     }
+
+    [Fact]
+    public void ConvergenceStudy_DetestD1_EveryMethodShowsItsOrder()
+    {
+        // The report's convergence figure, checked: on the Kepler orbit D1 (closed form through Kepler's equation) every
+        // method's fitted slope is within 0.3 of its classical order.
+        ConvergenceStudy study = ConvergenceStudy.Run(OdeTestProblems.Get("DETEST_D1"), OdeMethods.All);
+        Assert.Equal(OdeMethods.All.Count, study.Fits.Count);
+        foreach (ConvergenceFit fit in study.Fits)
+        {
+            Assert.Equal(3, fit.Points);
+            Assert.InRange(fit.Slope, fit.Order - 0.3, fit.Order + 0.3);
+        }
+    }
+
+    [Fact]
+    public void ConvergenceStudy_ProblemWithoutClosedForm_Throws() =>
+        Assert.Throws<ArgumentException>(() => ConvergenceStudy.Run(OdeTestProblems.Get("Arenstorf"), OdeMethods.All));
 }
