@@ -19,6 +19,12 @@ public sealed class ExpressionException : Exception
     /// <summary>1-based column of the offending token (0 when the problem is not at one place).</summary>
     public int Column { get; }
 
-    internal static ExpressionException At(string expression, int index, string message) =>
-        new($"{message} at column {index + 1}", expression, index + 1);
+    /// <summary>The position goes right after the headline of the message, before any "; detail" (a list of known
+    /// names, a hint): "unknown name 'q' at column 4; known names: x, v, t, mu".</summary>
+    internal static ExpressionException At(string expression, int index, string message)
+    {
+        string where = $" at column {index + 1}";
+        int detail = message.IndexOf("; ", StringComparison.Ordinal);
+        return new(detail < 0 ? message + where : message.Insert(detail, where), expression, index + 1);
+    }
 }
