@@ -179,6 +179,13 @@ internal sealed class Binder
         _scope.RemoveAt(_scope.Count - 1);
         if (variable.Max < variable.Min && from is IndexConstant && to is IndexConstant)
             return new BoundConstant(n.Position, n.Name == "prod" ? 1 : 0);   // empty range
+        // The loop runs on a 32-bit counter and stops once it passes the upper bound: bounds outside the int range would
+        // wrap (and could run a loop the work estimate above calls empty), and an upper bound of int.MaxValue would
+        // never be passed.
+        if (from.Min < int.MinValue || from.Max > int.MaxValue)
+            throw Error(n.Arguments[1].Position, $"the lower bound of {n.Name} must lie between {int.MinValue} and {int.MaxValue}");
+        if (to.Min < int.MinValue || to.Max > int.MaxValue - 1)
+            throw Error(n.Arguments[2].Position, $"the upper bound of {n.Name} must lie between {int.MinValue} and {int.MaxValue - 1}");
         return new BoundReduction(n.Position, n.Name == "prod", variable, body);
     }
 
