@@ -130,9 +130,12 @@ public class LimitTests
     public void Iterations_OverMaxIterations_GiveExpressionException()
     {
         var ctx = new ExpressionContext().AddVariable("x").AddParameter("n", 100_000);
-        AssertLimit("sum(i, 1, 1e12, x)", ctx, null, "iterations per evaluation", "the limit is 100000000");
-        AssertLimit("prod(i, 1, 1e12, x)", ctx, null, "iterations per evaluation");
-        AssertLimit("sum(i, -1e14, 1e14, x)", ctx, null, "iterations per evaluation");
+        AssertLimit("sum(i, 1, 2e9, x)", ctx, null, "iterations per evaluation", "the limit is 100000000");
+        AssertLimit("prod(i, 1, 2e9, x)", ctx, null, "iterations per evaluation");
+        AssertLimit("sum(i, -1e9, 1e9, x)", ctx, null, "iterations per evaluation");
+        // Beyond the range of the loop counter the bound itself is refused.
+        AssertLimit("sum(i, 1, 1e12, x)", ctx, null, "the upper bound of sum");
+        AssertLimit("sum(i, 1, 1e12, x)", ctx, new ExpressionLimits { MaxIterations = long.MaxValue }, "the upper bound of sum");
         // Each range alone is fine; nested, their product is over the limit.
         Assert.Equal(100_000 * 2.0, ExpressionCompiler.CompileScalar("sum(i, 1, n, x)", ctx).Evaluate([2.0]));
         AssertLimit("sum(i, 1, n, sum(j, 1, n/10, x))", ctx, null, "iterations per evaluation");
@@ -141,6 +144,26 @@ public class LimitTests
         AssertLimit("sum(i, 1, 6e7, x) + sum(j, 1, 6e7, x)", ctx, null, "iterations per evaluation");
         // An empty range costs nothing.
         Assert.Equal(0, ExpressionCompiler.CompileScalar("sum(i, 1e12, 1, x)", ctx).Evaluate([2.0]));
+    }
+
+    [Fact]
+    public void SumBounds_AtOrBeyondTheIntRange_GiveExpressionException()
+    {
+        // The loop counter is an int: a loop up to int.MaxValue would never end (the counter wraps), bounds beyond the
+        // range would wrap silently (running no loop, or a loop of billions of iterations that the work limit thinks empty).
+        var ctx = new ExpressionContext().AddVariable("x").AddParameter("N", 3e9);
+        var huge = new ExpressionLimits { MaxIterations = long.MaxValue };
+        AssertLimit("sum(i, 2147483647, 2147483647, x)", ctx, null, "the upper bound of sum must lie between -2147483648 and 2147483646", "at column 20");
+        AssertLimit("prod(i, 2147483646, 2147483647, x)", ctx, null, "the upper bound of prod must lie between");
+        AssertLimit("sum(i, 1, N, x)", ctx, huge, "the upper bound of sum must lie between", "at column 11");
+        AssertLimit("sum(i, 1, 2, sum(j, 3e9, i, x))", ctx, null, "the lower bound of sum must lie between -2147483648 and 2147483647", "at column 21");
+        AssertLimit("sum(i, 1, 2, sum(j, i, -3e9, x))", ctx, null, "the upper bound of sum must lie between");
+        AssertLimit("sum(i, -3e9, 1, x)", ctx, huge, "the lower bound of sum must lie between", "at column 8");
+        // Just inside the range is fine.
+        Assert.Equal(2, ExpressionCompiler.CompileScalar("sum(i, 2147483645, 2147483646, x)", ctx).Evaluate([1.0]));
+        Assert.Equal(2 * -2147483647.5, ExpressionCompiler.CompileScalar("sum(i, -2147483648, -2147483647, i*x)", ctx).Evaluate([1.0]));
+        // Empty ranges with huge constant bounds stay allowed (they run no loop).
+        Assert.Equal(1, ExpressionCompiler.CompileScalar("prod(i, 1e12, 1, x)", ctx).Evaluate([2.0]));
     }
 
     [Fact]
