@@ -156,7 +156,7 @@ public class DerivativeTests
         var ctx = Scalars("x", "y", "z");
         var min = ExpressionCompiler.CompileScalar("min(x^2, 3*y, z)", ctx);
         var max = ExpressionCompiler.CompileScalar("max(x^2, 3*y, z)", ctx);
-        Assert.Equal([4.0, 0, 0], Gradient(min, [2.0, 5.0, 10.0]));   // 4 < 15 < 10? no: min is x² = 4
+        Assert.Equal([4.0, 0, 0], Gradient(min, [2.0, 5.0, 10.0]));   // x² = 4 < 10 < 15
         Assert.Equal([0.0, 3, 0], Gradient(min, [2.0, 1.0, 10.0]));
         Assert.Equal([0.0, 0, 1], Gradient(min, [2.0, 5.0, -1.0]));
         Assert.Equal([0.0, 3, 0], Gradient(max, [2.0, 5.0, 10.0]));

@@ -451,6 +451,24 @@ public class EvaluationTests
     }
 
     [Fact]
+    public void NoVariables_ConstantAndTimeOnlyExpressions_Work()
+    {
+        var ctx = new ExpressionContext().AddParameter("p", 3).AddTime();
+        var f = ExpressionCompiler.CompileScalar("p*t + sum(i, 1, 3, i)", ctx);
+        Assert.Equal(0, f.Dimension);
+        Assert.Equal(3 * 2 + 6, f.Evaluate([], t: 2));
+        Assert.Equal(3 * 2 + 6, f.ValueAndGradient([], [], t: 2));
+        f.Hessian([], []);
+        f.HessianVectorProduct([], [], []);
+        var v = ExpressionCompiler.CompileVector(["t", "p"], ctx);
+        var r = new double[2];
+        v.Evaluate(5, [], r);
+        Assert.Equal([5.0, 3.0], r);
+        v.Jacobian(5, [], []);
+        Assert.Equal(0, v.JacobianSparsity.NonZeros);
+    }
+
+    [Fact]
     public void CompiledFunctions_ReportTheirShapeAndText()
     {
         var ctx = new ExpressionContext().AddVectorVariable("x", 3).AddVariable("y");
