@@ -37,14 +37,12 @@ public sealed class ExpressionException : Exception
     /// <summary>1-based column of the offending token (0 when the problem is not at one place).</summary>
     public int Column { get; }
 
-    /// <summary>"what is wrong at column N; the rest": the position goes after the first clause, so that lists of
-    /// known names and hints come after it ("unknown name 'q' at column 4; known names: x, v").</summary>
+    /// <summary>The position goes right after the headline of the message, before any "; detail" (a list of known
+    /// names, a hint): "unknown name 'q' at column 4; known names: x, v, t, mu".</summary>
     internal static ExpressionException At(string expression, int index, string message)
     {
-        int split = message.IndexOf("; ", StringComparison.Ordinal);
-        string located = split < 0
-            ? $"{message} at column {index + 1}"
-            : $"{message[..split]} at column {index + 1}{message[split..]}";
-        return new(located, expression, index + 1);
+        string where = $" at column {index + 1}";
+        int detail = message.IndexOf("; ", StringComparison.Ordinal);
+        return new(detail < 0 ? message + where : message.Insert(detail, where), expression, index + 1);
     }
 }

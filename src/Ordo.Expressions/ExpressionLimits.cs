@@ -9,8 +9,10 @@ public sealed record ExpressionLimits
     /// <summary>Longest expression string (default 1,000,000 characters).</summary>
     public int MaxLength { get; init; } = 1_000_000;
 
-    /// <summary>Most syntax nodes in one expression (default 200,000).</summary>
-    public int MaxNodes { get; init; } = 200_000;
+    /// <summary>Most syntax nodes in one expression (default 10,000: far more than a formula needs — long sums belong in
+    /// <c>sum</c> — and small enough that the derivative code of the largest expression stays well within the 65,535
+    /// locals one compiled method may hold).</summary>
+    public int MaxNodes { get; init; } = 10_000;
 
     /// <summary>Deepest nesting of parentheses, calls, indices and operators (default 200). Chains of + and * do not
     /// nest (they are n-ary), so only genuinely nested structure counts.</summary>

@@ -129,9 +129,60 @@ internal sealed class Binder
     private void CheckRange(int position, string name, BoundIndex index, int length)
     {
         if (index.Min >= 1 && index.Max <= length) return;
-        string values = index.Min == index.Max ? $"is {index.Min}" : $"takes values {index.Min} … {index.Max}";
+        // The interval bound treats the sum indices as independent; when they are not (sum(j, 1, i, x[i − j + 1]), or an
+        // empty range), enumerate the index's actual values, as long as that is cheap.
+        (long min, long max, bool any, bool exact) = Enumerate(index);
+        if (exact && (!any || (min >= 1 && max <= length))) return;
+        if (!exact) (min, max) = (index.Min, index.Max);
+        string values = min == max ? $"is {min}" : $"takes values {min} … {max}";
         throw Error(position, $"index out of range: '{name}' has {length} components, indexed from 1, but the index {values}");
     }
+
+    /// <summary>The exact smallest and largest value of an index over every combination of the sum indices in scope
+    /// (their bounds may depend on outer indices); exact = false when there are more than a million combinations.</summary>
+    private (long Min, long Max, bool Any, bool Exact) Enumerate(BoundIndex index)
+    {
+        const long budget = 1_000_000;
+        var values = new Dictionary<IndexVariable, long>();
+        long min = long.MaxValue, max = long.MinValue, visited = 0;
+        bool any = false;
+
+        bool Walk(int depth)
+        {
+            if (depth == _scope.Count)
+            {
+                long v = EvaluateIndex(index, values);
+                min = Math.Min(min, v);
+                max = Math.Max(max, v);
+                any = true;
+                return ++visited <= budget;
+            }
+            IndexVariable variable = _scope[depth];
+            long from = EvaluateIndex(variable.From, values), to = EvaluateIndex(variable.To, values);
+            for (long k = from; k <= to; k++)
+            {
+                values[variable] = k;
+                if (!Walk(depth + 1)) return false;
+            }
+            return ++visited <= budget;
+        }
+
+        bool exact = Walk(0);
+        return (min, max, any, exact);
+    }
+
+    private static long EvaluateIndex(BoundIndex index, Dictionary<IndexVariable, long> values) => index switch
+    {
+        IndexConstant c => c.Value,
+        IndexVariableReference r => values[r.Variable],
+        IndexArithmetic a => a.Operator switch
+        {
+            '+' => EvaluateIndex(a.Left, values) + EvaluateIndex(a.Right, values),
+            '-' => EvaluateIndex(a.Left, values) - EvaluateIndex(a.Right, values),
+            _ => EvaluateIndex(a.Left, values) * EvaluateIndex(a.Right, values),
+        },
+        _ => throw new InvalidOperationException("unknown index node. This is a bug in Ordo.Expressions."),
+    };
 
     private BoundNode Call(CallSyntax n)
     {
@@ -179,6 +230,13 @@ internal sealed class Binder
         _scope.RemoveAt(_scope.Count - 1);
         if (variable.Max < variable.Min && from is IndexConstant && to is IndexConstant)
             return new BoundConstant(n.Position, n.Name == "prod" ? 1 : 0);   // empty range
+        // The loop runs on a 32-bit counter and stops once it passes the upper bound: bounds outside the int range would
+        // wrap (and could run a loop the work estimate above calls empty), and an upper bound of int.MaxValue would
+        // never be passed.
+        if (from.Min < int.MinValue || from.Max > int.MaxValue)
+            throw Error(n.Arguments[1].Position, $"the lower bound of {n.Name} must lie between {int.MinValue} and {int.MaxValue}");
+        if (to.Min < int.MinValue || to.Max > int.MaxValue - 1)
+            throw Error(n.Arguments[2].Position, $"the upper bound of {n.Name} must lie between {int.MinValue} and {int.MaxValue - 1}");
         return new BoundReduction(n.Position, n.Name == "prod", variable, body);
     }
 

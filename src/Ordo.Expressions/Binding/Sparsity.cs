@@ -23,7 +23,8 @@ internal static class Sparsity
                 set.Add(v.Slot);
                 break;
             case BoundVectorElement v:
-                for (long i = v.Index.Min; i <= v.Index.Max; i++) set.Add(v.Offset + (int)i - 1);
+                // Every index value the binder allowed lies in [1, Length]; the interval may be wider when sum indices depend on each other.
+                for (long i = Math.Max(1, v.Index.Min); i <= Math.Min(v.Length, v.Index.Max); i++) set.Add(v.Offset + (int)i - 1);
                 break;
             case BoundNegate n:
                 Collect(n.Operand, set);

@@ -276,8 +276,9 @@ internal sealed class Emitter
         Expression value = node switch
         {
             BoundConstant c => _m.Constant(c.Value),
-            BoundVariable v => f.Assign(_m.Type, Variable(Expression.Constant(v.Slot)), "x"),
-            BoundVectorElement v => f.Assign(_m.Type, Variable(Expression.Add(Expression.Constant(v.Offset - 1), Index(v.Index))), "x"),
+            // Reads are cheap and side-effect free: no local (a chain of n factors would otherwise hold n more locals).
+            BoundVariable v => Variable(Expression.Constant(v.Slot)),
+            BoundVectorElement v => Variable(Expression.Add(Expression.Constant(v.Offset - 1), Index(v.Index))),
             BoundDataElement d => _m.FromDouble(Expression.ArrayIndex(Expression.Constant(d.Values), Expression.Subtract(Index(d.Index), Expression.Constant(1)))),
             BoundTime => _m.FromDouble(_t),
             BoundIndexValue i => _m.FromDouble(Expression.Convert(Index(i.Index), typeof(double))),
@@ -625,25 +626,46 @@ internal sealed class Emitter
         // ∂(Π termⱼ)/∂termᵢ = Π_{j≠i} termⱼ: one pass counts zero terms and multiplies the others, a second pushes
         // adj·(P/termᵢ) when no term is zero, adj·(product of the others) into the single zero term, nothing when two
         // or more terms are zero.
+        // On dual numbers (Hessian–vector products) a partial whose value is 0 can still have a nonzero tangent: with one
+        // zero term z, ∂P/∂termᵢ = z·(P/termᵢ) for the other terms; with two zero terms z₁, z₂, ∂P/∂z₁ = z₂·(product of
+        // the others) and vice versa. So the dual model also keeps the zero terms and runs the second pass for two.
+        bool dual = _m.Type == typeof(Dual);
         ParameterExpression nonZero = f.Local(_m.Type, "nonzero"), zeros = f.Local(typeof(int), "zeros");
+        ParameterExpression? zero1 = dual ? f.Local(_m.Type, "zero1") : null, zero2 = dual ? f.Local(_m.Type, "zero2") : null;
         f.Statements.Add(Expression.Assign(nonZero, _m.Constant(1)));
         f.Statements.Add(Expression.Assign(zeros, Expression.Constant(0)));
         f.Statements.Add(Loop(n.Variable, inner =>
         {
             Expression term = Forward(n.Body, inner);
+            // zero1 is the latest zero term, zero2 the one before it.
+            Expression onZero = dual
+                ? Expression.Block(Expression.Assign(zero2!, zero1!), Expression.Assign(zero1!, term), Expression.PostIncrementAssign(zeros))
+                : Expression.PostIncrementAssign(zeros);
             return Expression.IfThenElse(Expression.Equal(_m.Primal(term), Expression.Constant(0.0)),
-                Expression.PostIncrementAssign(zeros),
+                onZero,
                 Expression.Assign(nonZero, _m.Multiply(nonZero, term)));
         }));
         Expression total = f.Assign(_m.Type, _m.Multiply(adj, nonZero), "adjprod");
-        f.Statements.Add(Expression.IfThen(Expression.LessThan(zeros, Expression.Constant(2)), Loop(n.Variable, inner =>
+        ParameterExpression? seen = dual ? f.Local(typeof(int), "seen") : null;
+        if (dual) f.Statements.Add(Expression.Assign(seen!, Expression.Constant(0)));
+        f.Statements.Add(Expression.IfThen(Expression.LessThan(zeros, Expression.Constant(dual ? 3 : 2)), Loop(n.Variable, inner =>
         {
             Expression term = Forward(n.Body, inner);
             ParameterExpression termAdj = inner.Local(_m.Type, "adj");
             Expression isZero = Expression.Equal(_m.Primal(term), Expression.Constant(0.0));
-            inner.Statements.Add(Expression.Assign(termAdj, Expression.Condition(
-                Expression.Equal(zeros, Expression.Constant(0)), _m.Divide(total, term),
-                Expression.Condition(isZero, total, _m.Constant(0)))));
+            Expression oneZero = dual
+                ? Expression.Condition(isZero, total, _m.Multiply(_m.Divide(total, term), zero1!))
+                : Expression.Condition(isZero, total, _m.Constant(0));
+            Expression adjoint = Expression.Condition(Expression.Equal(zeros, Expression.Constant(0)), _m.Divide(total, term), oneZero);
+            if (dual)
+            {
+                // Two zero terms: the first one met (zero2) gets total·zero1, the second (zero1) total·zero2.
+                Expression twoZeros = Expression.Condition(isZero,
+                    _m.Multiply(total, Expression.Condition(Expression.Equal(Expression.PostIncrementAssign(seen!), Expression.Constant(0)), zero1!, zero2!)),
+                    _m.Constant(0));
+                adjoint = Expression.Condition(Expression.Equal(zeros, Expression.Constant(2)), twoZeros, adjoint);
+            }
+            inner.Statements.Add(Expression.Assign(termAdj, adjoint));
             Backward(n.Body, termAdj, inner, sink);
             return null;
         })));
