@@ -101,6 +101,17 @@ public sealed class FlowSolver<T> where T : IFloatingPointIeee754<T>
     public FlowRunResult Sample(Span<T> points, FlowCondition condition = default) =>
         Run(points, FlowPass.Sampling, condition, 0);
 
+    /// <summary>
+    /// Test hook: samples with the exact states at grid levels 1, 2, ... (one array per level, each as long as
+    /// <paramref name="points"/>) in place of a multistep sampler's lower-order start steps (flows.md §4.6, §5.3).
+    /// </summary>
+    internal FlowRunResult SampleWithExactStart(Span<T> points, T[][] exactStates)
+    {
+        _context.ExactStates = exactStates;
+        try { return Run(points, FlowPass.Sampling, default, 0); }
+        finally { _context.ExactStates = null; }
+    }
+
     /// <summary>Moves <paramref name="points"/> from data to noise over the reversed grid, in place.</summary>
     public FlowRunResult Invert(Span<T> points, FlowCondition condition = default) =>
         Run(points, FlowPass.Inversion, condition, 0);
