@@ -28,6 +28,7 @@ public sealed class FlowRunContext<T> where T : IFloatingPointIeee754<T>
     {
         _model = model;
         _injection = model as IFeatureInjectionModel;
+        EvaluationsPerCall = (model as IMultiEvaluationModel)?.EvaluationsPerCall ?? 1;
         Schedule = schedule;
         WorkBufferCount = workBuffers;
         Dimension = model.Dimension;
@@ -59,6 +60,9 @@ public sealed class FlowRunContext<T> where T : IFloatingPointIeee754<T>
 
     /// <summary>Work buffer <paramref name="index"/> (0 ≤ index &lt; the sampler's <see cref="FlowSampler.WorkBuffers"/>), one batch long.</summary>
     public Span<T> Buffer(int index) => _buffers[index].AsSpan(0, Length);
+
+    /// <summary>Network evaluations one model call costs (2 under classifier-free guidance).</summary>
+    public int EvaluationsPerCall { get; }
 
     /// <summary>Model evaluations so far in this pass.</summary>
     public int Evaluations { get; private set; }
@@ -114,7 +118,7 @@ public sealed class FlowRunContext<T> where T : IFloatingPointIeee754<T>
             _model.Evaluate(x, Count, T.CreateChecked(1 - noiseLevel), _condition, velocity);
             TensorPrimitives.Negate(velocity, velocity);
         }
-        Evaluations++;
+        Evaluations += EvaluationsPerCall;
         if (_checkFinite && !T.IsFinite(TensorPrimitives.Sum<T>(velocity)))
         {
             int bad = FirstNonFinite(velocity);

@@ -69,7 +69,7 @@ public sealed class FlowSolver<T> where T : IFloatingPointIeee754<T>
         _reverse = grid.NoiseLevels.ToArray();
         Array.Reverse(_reverse);
         _context = new FlowRunContext<T>(model, Options.Schedule, sampler.WorkBuffers);
-        EvaluationsPerPass = sampler.EvaluationsPerPass(_forward, Options.Schedule);
+        EvaluationsPerPass = sampler.EvaluationsPerPass(_forward, Options.Schedule) * _context.EvaluationsPerCall;
     }
 
     /// <summary>The model.</summary>

@@ -68,3 +68,13 @@ public enum FlowPass
 /// <param name="Inject">True when this step is one of the steps marked for storing (inversion) or replacing (sampling)
 /// features; see <see cref="FlowEditOptions.InjectionSteps"/>.</param>
 public readonly record struct FlowEvaluationInfo(FlowPass Pass, int Step, double NoiseLevel, bool IsIntermediate, double Key, bool Inject);
+
+/// <summary>
+/// A model whose one call costs more than one network evaluation, e.g. classifier-free guidance, which runs the network
+/// once with and once without the condition. The solvers count <see cref="EvaluationsPerCall"/> per call.
+/// </summary>
+public interface IMultiEvaluationModel
+{
+    /// <summary>Network evaluations per call of the model.</summary>
+    int EvaluationsPerCall { get; }
+}

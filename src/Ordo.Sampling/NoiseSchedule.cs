@@ -158,7 +158,7 @@ public sealed class VpLinearSchedule : VariancePreservingSchedule
 /// <summary>
 /// The cosine schedule of improved DDPM (Nichol &amp; Dhariwal 2021) in continuous time:
 /// log α(t) = log cos(π/2·(t + s)/(1 + s)) − log cos(π/2·s/(1 + s)), σ = √(1 − α²), with s = 0.008 and the noise end
-/// T = 0.9946 that DPM-Solver uses so that λ stays finite (β ≤ 999).
+/// noise end T = 0.9946 that DPM-Solver samples from (λ stays finite).
 /// </summary>
 public sealed class VpCosineSchedule : VariancePreservingSchedule
 {
@@ -166,14 +166,16 @@ public sealed class VpCosineSchedule : VariancePreservingSchedule
 
     /// <summary>Creates the schedule.</summary>
     /// <param name="offset">s &gt; 0, the small offset that keeps β finite near t = 0.</param>
-    /// <param name="noiseTime">The largest time (T &lt; 1); null for DPM-Solver's choice, where β(T) = 999.</param>
+    /// <param name="noiseTime">The largest time (T &lt; 1); null for DPM-Solver's T = 0.9946.</param>
     /// <param name="dataTime">The smallest time sampled (ε).</param>
     public VpCosineSchedule(double offset = 0.008, double? noiseTime = null, double dataTime = 1e-3)
     {
         Guard.Positive(offset, nameof(offset));
         Offset = offset;
         _logAlpha0 = Math.Log(Math.Cos(offset / (1 + offset) * Math.PI / 2));
-        double tMax = noiseTime ?? Math.Atan(999 * (1 + offset) / Math.PI) * 2 * (1 + offset) / Math.PI - offset;
+        // DPM-Solver samples the cosine schedule from T = 0.9946, where λ ≈ −4.78, rather than from the end of the
+        // schedule, where β = dlog α/dt blows up.
+        double tMax = noiseTime ?? 0.9946;
         if (!(tMax > 0 && tMax < 1)) throw new ArgumentOutOfRangeException(nameof(noiseTime), tMax, "noiseTime must lie in (0, 1).");
         if (!(dataTime > 0 && dataTime < tMax)) throw new ArgumentOutOfRangeException(nameof(dataTime), dataTime, "dataTime must lie in (0, noiseTime).");
         NoiseTime = tMax;
