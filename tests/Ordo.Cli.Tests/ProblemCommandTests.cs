@@ -345,7 +345,7 @@ public sealed class ProblemCommandTests : IDisposable
         { Good, ["solve", "{file}", "--bogus", "--json"], "Unrecognized command or argument '--bogus'" },
         { Good, ["check", "{file}", "--at", "1,2,3", "--json"], "--at: has 3 numbers but" },
         { Good, ["check", "{file}", "--at", "1,x", "--json"], "--at: cannot read 'x' (value 2) as a finite number" },
-        { "{\"kind\": \"minimize\", \"variables\": [\"x\"], \"objective\": \"x^2\", \"x0\": [1]}", ["check", "{file}", "--t", "1", "--json"], "--t: applies to ode problems only" },
+        { "{\"kind\": \"minimize\", \"variables\": [\"x\"], \"objective\": \"x^2\", \"x0\": [1]}", ["check", "{file}", "--t", "1", "--json"], "--t: applies to ode and flow problems only" },
     };
 
     [Theory]
