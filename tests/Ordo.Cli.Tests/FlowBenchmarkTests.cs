@@ -1,6 +1,8 @@
 using Ordo.Benchmarking;
 using Ordo.Sampling;
 
+using static Ordo.Cli.Tests.CliRunner;
+
 namespace Ordo.Cli.Tests;
 
 /// <summary>The flow suite of <c>ordo bench</c>: it runs on a tiny configuration and writes its files, and its
@@ -16,14 +18,6 @@ public sealed class FlowBenchmarkTests
     };
 
     private static readonly Lazy<FlowBenchmarkResult> s_tiny = new(() => FlowBenchmark.Run(Tiny));
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
 
     [Fact]
     public void Bench_FlowSuite_TinyRun_WritesReportCsvsAndPlots()

@@ -3,6 +3,8 @@ using Ordo.Problems.Flows;
 using Ordo.Problems.ProblemFiles;
 using Ordo.Sampling;
 
+using static Ordo.Cli.Tests.CliRunner;
+
 namespace Ordo.Cli.Tests;
 
 /// <summary><c>ordo flow reconstruct</c> and <c>ordo flow edit</c> on the GMM examples (flows.md §8, §10) and on bad
@@ -15,29 +17,9 @@ public sealed class FlowCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string Gmm2 => Path.Combine(AppContext.BaseDirectory, "examples", "gmm2-flow.json");
+    private static string Gmm2 => Example("gmm2-flow.json");
 
-    private static string Gmm3 => Path.Combine(AppContext.BaseDirectory, "examples", "gmm3-flow.json");
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
-    private static JsonElement RunJson(params string[] args)
-    {
-        (int code, string output, string error) = Run(args);
-        Assert.True(code == 0, $"exit {code}; stderr: {error}");
-        Assert.Equal("", error);
-        Assert.Single(output.TrimEnd('\n').Split('\n'));
-        using JsonDocument doc = JsonDocument.Parse(output);
-        return doc.RootElement.Clone();
-    }
-
-    private static string[] Names(JsonElement e) => e.EnumerateObject().Select(p => p.Name).ToArray();
+    private static string Gmm3 => Example("gmm3-flow.json");
 
     private static double[][] Points(JsonElement e) => e.EnumerateArray().Select(p => p.EnumerateArray().Select(x => x.GetDouble()).ToArray()).ToArray();
 
@@ -232,7 +214,7 @@ public sealed class FlowCommandTests : IDisposable
         string bad = WriteFile("bad.json", File.ReadAllText(Gmm2).Replace("t=0 noise, t=1 data", "t=1 noise, t=0 data", StringComparison.Ordinal));
         string[] full = ["flow", .. args.Select(a => a
             .Replace("{gmm2}", Gmm2, StringComparison.Ordinal)
-            .Replace("{pendulum}", Path.Combine(AppContext.BaseDirectory, "examples", "pendulum.json"), StringComparison.Ordinal)
+            .Replace("{pendulum}", Example("pendulum.json"), StringComparison.Ordinal)
             .Replace("{missing}", Path.Combine(_dir, "missing.json"), StringComparison.Ordinal)
             .Replace("{bad}", bad, StringComparison.Ordinal))];
         (int code, string output, string error) = Run(full);
