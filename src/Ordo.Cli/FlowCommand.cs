@@ -136,9 +136,12 @@ internal static class FlowCommand
         // Untimed warm-up, so that JIT compilation is not part of the time: the same run on the first (up to) 256 points.
         // It must be the same batch length where it can be: the vector kernels take other paths at other lengths.
         int warm = Math.Min(problem.PointCount, WarmUpPoints) * d;
+        long warmStart = Stopwatch.GetTimestamp();
         solver.Edit(data.AsSpan(0, warm), source, target, new double[warm], new double[warm]);
+        // A progress display only for runs expected to last (its callback would otherwise be part of a short time).
+        double expectedSeconds = Stopwatch.GetElapsedTime(warmStart).TotalSeconds * length / warm * request.Repeat;
         double[] times = new double[request.Repeat];
-        FlowRoundTripResult result = SolveProgress.Run(console, !request.Json, $"{(request.IsEdit ? "editing" : "reconstructing")} {problem.DisplayName}", progress =>
+        FlowRoundTripResult result = SolveProgress.Run(console, !request.Json && expectedSeconds > 0.5, $"{(request.IsEdit ? "editing" : "reconstructing")} {problem.DisplayName}", progress =>
         {
             int passSteps = grid.Steps;
             FlowRoundTripResult? last = null;
