@@ -106,56 +106,22 @@ public sealed record FlowTrajectory(string Kind, string Sampler, string Point, I
 public sealed record FlowOrder(string Sampler, int Nominal, double Sampling, double Reconstruction, int FromSteps, int ToSteps);
 
 /// <summary>Everything one run of the flow benchmark measured.</summary>
-public sealed class FlowBenchmarkResult
-{
-    internal FlowBenchmarkResult(FlowBenchmarkOptions options, IReadOnlyList<FlowBenchmarkCase> cases, IReadOnlyList<FlowMeasurement> sweep,
-        IReadOnlyList<FlowMeasurement> sameSteps, IReadOnlyList<FlowEqualNfeRow> equalNfe, IReadOnlyList<FlowMeasurement> editing,
-        IReadOnlyList<FlowTrajectory> trajectories, IReadOnlyList<FlowOrder> orders, DateTimeOffset started, TimeSpan elapsed)
-    {
-        Options = options;
-        Cases = cases;
-        Sweep = sweep;
-        SameSteps = sameSteps;
-        EqualNfe = equalNfe;
-        Editing = editing;
-        Trajectories = trajectories;
-        Orders = orders;
-        Started = started;
-        Elapsed = elapsed;
-    }
-
-    /// <summary>What was asked for.</summary>
-    public FlowBenchmarkOptions Options { get; }
-
-    /// <summary>The models and points (GMM2, GMM3).</summary>
-    public IReadOnlyList<FlowBenchmarkCase> Cases { get; }
-
-    /// <summary>Every case × grid × sampler × N of the options.</summary>
-    public IReadOnlyList<FlowMeasurement> Sweep { get; }
-
-    /// <summary>The N = 8 table of flows.md §10 on GMM3: Euler with N and N + 1 steps, midpoint and RF-Solver with N/2
-    /// and N, FireFlow with N; both grids.</summary>
-    public IReadOnlyList<FlowMeasurement> SameSteps { get; }
-
-    /// <summary>The equal-NFE comparison on GMM2 and GMM3 together (x_a, x_b of each), both grids.</summary>
-    public IReadOnlyList<FlowEqualNfeRow> EqualNfe { get; }
-
-    /// <summary>Editing GMM2 A → B (x_a, x_b, x_c; closed-form answer) with Euler, midpoint, RF-Solver and FireFlow.</summary>
-    public IReadOnlyList<FlowMeasurement> Editing { get; }
-
-    /// <summary>Paths of GMM2's points under Euler, RF-Solver and FireFlow with N = <see cref="FlowBenchmarkOptions.ComparisonSteps"/>
-    /// steps and under the exact flow: inversions (unconditional) and A → B edits.</summary>
-    public IReadOnlyList<FlowTrajectory> Trajectories { get; }
-
-    /// <summary>Observed orders on GMM3 with the uniform grid (empty when the sweep has fewer than two N).</summary>
-    public IReadOnlyList<FlowOrder> Orders { get; }
-
-    /// <summary>When the run started.</summary>
-    public DateTimeOffset Started { get; }
-
-    /// <summary>How long it took.</summary>
-    public TimeSpan Elapsed { get; }
-}
+/// <param name="Options">What was asked for.</param>
+/// <param name="Cases">The models and points (GMM2, GMM3).</param>
+/// <param name="Sweep">Every case × grid × sampler × N of the options.</param>
+/// <param name="SameSteps">The N = 8 table of flows.md §10 on GMM3: Euler with N and N + 1 steps, midpoint and RF-Solver
+/// with N/2 and N, FireFlow with N; both grids.</param>
+/// <param name="EqualNfe">The equal-NFE comparison on GMM2 and GMM3 together (x_a, x_b of each), both grids.</param>
+/// <param name="Editing">Editing GMM2 A → B (x_a, x_b, x_c; closed-form answer) with Euler, midpoint, RF-Solver and FireFlow.</param>
+/// <param name="Trajectories">Paths of GMM2's points under Euler, RF-Solver and FireFlow with N =
+/// <see cref="FlowBenchmarkOptions.ComparisonSteps"/> steps and under the exact flow: inversions (unconditional) and
+/// A → B edits.</param>
+/// <param name="Orders">Observed orders on GMM3 with the uniform grid (empty when the sweep has fewer than two N).</param>
+/// <param name="Started">When the run started.</param>
+/// <param name="Elapsed">How long it took.</param>
+public sealed record FlowBenchmarkResult(FlowBenchmarkOptions Options, IReadOnlyList<FlowBenchmarkCase> Cases, IReadOnlyList<FlowMeasurement> Sweep,
+    IReadOnlyList<FlowMeasurement> SameSteps, IReadOnlyList<FlowEqualNfeRow> EqualNfe, IReadOnlyList<FlowMeasurement> Editing,
+    IReadOnlyList<FlowTrajectory> Trajectories, IReadOnlyList<FlowOrder> Orders, DateTimeOffset Started, TimeSpan Elapsed);
 
 /// <summary>
 /// The flow-sampler benchmark: every sampler on the exact Gaussian-mixture flows GMM2 and GMM3 (flows.md §8) over a
