@@ -163,7 +163,9 @@ internal static class FlowCommand
         double median = times.Length % 2 == 1 ? times[times.Length / 2] : 0.5 * (times[times.Length / 2 - 1] + times[times.Length / 2]);
 
         double[] exact = request.IsEdit ? problem.ExactEdit(source.ClassIndex!.Value, target.ClassIndex!.Value) : data;
-        double[] errors = FlowErrors.PointDistances(output, exact, d);
+        // A run that stopped early has no error against the exact answer; when the inversion failed nothing was sampled.
+        if (result.Sampling is null) Array.Fill(output, double.NaN);
+        double[] errors = result.Succeeded ? FlowErrors.PointDistances(output, exact, d) : Enumerable.Repeat(double.NaN, problem.PointCount).ToArray();
         var run = new FlowRun(problem, request, sampler, schedule, grid, result, noise, output, exact, errors, median, times[0], k);
         if (request.Json) WriteJson(console, run);
         else WriteHuman(console, run);
@@ -207,9 +209,12 @@ internal static class FlowCommand
         }
         w.Matrix("noise", r.Noise, n, d);
         w.Matrix("output", r.Output, n, d);
-        w.WriteStartObject("error");
-        w.Number(r.Request.IsEdit ? "max_edit_error" : "max_reconstruction_error", r.MaxError);
-        w.WriteEndObject();
+        if (r.Result.Succeeded)
+        {
+            w.WriteStartObject("error");
+            w.Number(r.Request.IsEdit ? "max_edit_error" : "max_reconstruction_error", r.MaxError);
+            w.WriteEndObject();
+        }
         w.WriteStartObject("time_ms");
         w.WriteNumber("median", r.MedianMs);
         w.WriteNumber("min", r.MinMs);
@@ -234,7 +239,9 @@ internal static class FlowCommand
             new[] { "sampler", $"{r.Sampler.Name} ({r.Sampler.DisplayName}), {SolveCommand.Plural(r.Grid.Steps, "step")}, {r.Grid.Name} grid" },
             new[] { "nfe", $"{result.Evaluations} per point: {result.Inversion.Evaluations} inversion + {result.Sampling?.Evaluations ?? 0} sampling (one evaluation moves the whole batch)" },
             new[] { "status", status },
-            new[] { "error", $"{CliValues.Sci(r.MaxError)} = max {(edit ? "‖output − exact edit‖" : "‖output − input‖")} over the points" },
+            new[] { "error", result.Succeeded
+                ? $"{CliValues.Sci(r.MaxError)} = max {(edit ? "‖output − exact edit‖" : "‖output − input‖")} over the points"
+                : "— (the run stopped early; noise and output hold the points where it stopped, nan where nothing was computed)" },
             new[] { "time", r.Request.Repeat == 1 ? CliValues.Ms(r.MedianMs) : $"median {CliValues.Ms(r.MedianMs)}, min {CliValues.Ms(r.MinMs)} ({r.Request.Repeat} runs)" },
         };
         console.WriteTable(["flow", ""], rows);
@@ -254,7 +261,7 @@ internal static class FlowCommand
                 CliValues.Vector(r.Output.AsSpan(i * d, d)),
             };
             if (edit) row.Add(CliValues.Vector(r.Exact.AsSpan(i * d, d)));
-            row.Add(CliValues.Sci(r.Errors[i]));
+            row.Add(double.IsNaN(r.Errors[i]) ? "—" : CliValues.Sci(r.Errors[i]));
             return row;
         }, headers.Count), new HashSet<int> { headers.Count - 1 });
     }

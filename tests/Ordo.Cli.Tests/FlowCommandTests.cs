@@ -143,6 +143,21 @@ public sealed class FlowCommandTests : IDisposable
     }
 
     [Fact]
+    public void NonFiniteVelocity_IsAStatus_WithoutAnError()
+    {
+        // The velocity at a point 1e300 away overflows: the inversion stops at its first step, nothing is sampled.
+        string file = WriteFile("huge.json", File.ReadAllText(Gmm2).Replace("[0.2, 0.3]]", "[1e300, 1e300]]", StringComparison.Ordinal));
+        JsonElement r = RunJson("flow", "reconstruct", file, "--sampler", "fireflow", "--steps", "4", "--json");
+        Assert.Equal("nonfinite_velocity", r.GetProperty("status").GetString());
+        Assert.Equal(1, r.GetProperty("nfe").GetInt32());
+        Assert.False(r.TryGetProperty("error", out _));
+        Assert.All(r.GetProperty("output").EnumerateArray().SelectMany(p => p.EnumerateArray()), v => Assert.Equal(JsonValueKind.Null, v.ValueKind));
+        (int code, string output, _) = Run("flow", "reconstruct", file, "--sampler", "fireflow", "--steps", "4");
+        Assert.Equal(0, code);
+        Assert.Contains("nonfinite_velocity: the model returned NaN for point 2", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Repeat_ReportsMedianAndMin()
     {
         JsonElement r = RunJson("flow", "reconstruct", Gmm3, "--sampler", "euler", "--steps", "16", "--repeat", "5", "--json");
