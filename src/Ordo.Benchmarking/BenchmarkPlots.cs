@@ -131,6 +131,14 @@ internal static class BenchmarkPlots
 
     private static void Finish(Plot plot, List<double> xs, List<double> ys, string path, Alignment legend)
     {
+        LogLogAxes(plot, xs, ys);
+        plot.ShowLegend(legend);
+        Save(plot, path, Width, Height);
+    }
+
+    /// <summary>Log axes on both sides (the data are log₁₀ values), limits on whole decades around the data.</summary>
+    internal static void LogLogAxes(Plot plot, List<double> xs, List<double> ys)
+    {
         LogAxis(plot.Axes.Bottom);
         LogAxis(plot.Axes.Left);
         if (xs.Count > 0 && ys.Count > 0)
@@ -142,11 +150,15 @@ internal static class BenchmarkPlots
             if (y1 - y0 < 1) y1 = y0 + 1;
             plot.Axes.SetLimits(x0 - 0.05, x1 + 0.05, y0 - 0.05, y1 + 0.05);
         }
+    }
+
+    /// <summary>The report's grid style, then the PNG (in the report's font, "DejaVu Sans").</summary>
+    internal static void Save(Plot plot, string path, int width, int height)
+    {
         plot.Grid.MajorLineColor = Colors.Black.WithOpacity(0.15);
         plot.Grid.MinorLineColor = Colors.Black.WithOpacity(0.05);
         plot.Grid.MinorLineWidth = 1;
-        plot.ShowLegend(legend);
-        plot.SavePng(path, Width, Height);
+        plot.SavePng(path, width, height);
     }
 
     private static void LogAxis(IAxis axis) =>

@@ -3,6 +3,7 @@ using System.Globalization;
 using Ordo.Benchmarking;
 using Ordo.Integration;
 using Ordo.Problems;
+using Ordo.Sampling;
 
 namespace Ordo.Cli;
 
@@ -11,18 +12,18 @@ internal static class BenchCommand
 {
     /// <summary>Every suite name of the contract, and whether it exists yet.</summary>
     private static readonly (string Name, bool Available)[] Suites =
-        [("ode", true), ("stiff", false), ("sde", false), ("opt", false), ("flow", false)];
+        [("ode", true), ("stiff", false), ("sde", false), ("opt", false), ("flow", true)];
 
     public static Command Create(CliConsole console)
     {
         var suite = new Option<string>("--suite")
         {
-            Description = "Which suite to run: ode, stiff, sde, opt, flow, or all (every suite that exists; today: ode).",
+            Description = "Which suite to run: ode, stiff, sde, opt, flow, or all (every suite that exists; today: ode and flow).",
             DefaultValueFactory = _ => "all",
         };
         var output = new Option<string>("--out", "-o")
         {
-            Description = "Folder for report.md, results.csv and the PNG figures.",
+            Description = "Folder for report.md, results.csv and the PNG figures (the flow suite's files start with flow-).",
             DefaultValueFactory = _ => "bench-report",
         };
         var problems = new Option<string?>("--problems")
@@ -41,19 +42,29 @@ internal static class BenchCommand
         {
             Description = "Do not run scipy (no comparison).",
         };
-        var command = new Command("bench", "Run the benchmark suites: work-precision sweeps, the scipy comparison, and a report with figures.")
+        var samplers = new Option<string?>("--samplers")
         {
-            suite, output, problems, methods, rtols, noScipy,
+            Description = "flow suite: comma-separated flow samplers of the sweep (default: all of 'ordo methods').",
+        };
+        var steps = new Option<string?>("--steps")
+        {
+            Description = "flow suite: comma-separated step counts of the sweep (default: 2,3,4,6,8,...,192,256).",
+        };
+        var command = new Command("bench", "Run the benchmark suites: work-precision sweeps, the scipy comparison, flow samplers against exact flows, and a report with figures.")
+        {
+            suite, output, problems, methods, rtols, noScipy, samplers, steps,
         };
         command.SetAction(parse =>
         {
             string[] suites = ResolveSuites(parse.GetValue(suite) ?? "all");
             OdeBenchmarkOptions options = BuildOptions(parse.GetValue(problems), parse.GetValue(methods), parse.GetValue(rtols), !parse.GetValue(noScipy));
+            FlowBenchmarkOptions flowOptions = BuildFlowOptions(parse.GetValue(samplers), parse.GetValue(steps));
             string outDir = parse.GetValue(output) ?? "bench-report";
             if (string.IsNullOrWhiteSpace(outDir)) throw new BadInputException("--out needs a folder name.");
             foreach (string s in suites)
             {
                 if (s == "ode") RunOde(console, options, outDir);
+                if (s == "flow") RunFlow(console, flowOptions, outDir);
             }
             return Cli.ExitOk;
         });
@@ -124,6 +135,55 @@ internal static class BenchCommand
         MethodPair[] pairs = options.Pairs.Where(p => options.Methods.Any(m => string.Equals(m.Name, p.OrdoMethod, StringComparison.OrdinalIgnoreCase))).ToArray();
         options = options with { Pairs = pairs, ScipyMethods = pairs.Select(p => p.ScipyMethod).Distinct().ToArray() };
         return options;
+    }
+
+    internal static FlowBenchmarkOptions BuildFlowOptions(string? samplers, string? steps)
+    {
+        var options = new FlowBenchmarkOptions();
+        if (samplers is not null)
+        {
+            var list = new List<FlowSampler>();
+            foreach (string name in SplitList(samplers, "--samplers"))
+            {
+                if (!FlowSamplers.TryGet(name, out FlowSampler? sampler))
+                    throw new BadInputException($"--samplers: unknown flow sampler '{name}'; known: {string.Join(", ", FlowSamplers.Names)}");
+                if (!list.Contains(sampler)) list.Add(sampler);
+            }
+            options = options with { Samplers = list };
+        }
+        if (steps is not null)
+        {
+            var list = new List<int>();
+            foreach (string text in SplitList(steps, "--steps"))
+            {
+                int n = CliValues.PositiveInt(text, "--steps")!.Value;
+                if (n > 100_000) throw new BadInputException($"--steps: {n} is too many (at most 100,000)");
+                if (!list.Contains(n)) list.Add(n);
+            }
+            options = options with { Steps = list.Order().ToList() };
+        }
+        return options;
+    }
+
+    private static void RunFlow(CliConsole console, FlowBenchmarkOptions options, string outDir)
+    {
+        console.Error.WriteLine($"ordo bench flow: {options.Samplers.Count} sampler(s) x {options.Steps.Count} step count(s) x {options.Schedules.Count} grid(s) x 2 models (GMM2, GMM3), plus the comparisons of flows.md §10");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        (FlowBenchmarkResult result, FlowReportFiles files) = BenchProgress.Run(console, progress =>
+        {
+            FlowBenchmarkResult r = FlowBenchmark.Run(options, progress);
+            FlowReportFiles f = FlowBenchmarkReport.Write(r, outDir, progress);
+            return (r, f);
+        });
+        foreach (ReportTable table in FlowBenchmarkReport.KeyTables(result))
+        {
+            console.Out.WriteLine(table.Title);
+            console.WriteTable(table.Headers, table.Rows, new HashSet<int>(table.RightAligned));
+            console.Out.WriteLine();
+        }
+        int failed = result.Sweep.Count(m => m.Status != "success");
+        if (failed > 0) console.Out.WriteLine($"{failed} of {result.Sweep.Count} sweep runs failed (listed in the report).");
+        console.Out.WriteLine(FormattableString.Invariant($"flow report written to {Path.GetFullPath(files.Markdown)} ({files.Plots.Count} figures, {files.Csvs.Count} CSV files) in {started.Elapsed.TotalSeconds:0.0} s"));
     }
 
     private static void RunOde(CliConsole console, OdeBenchmarkOptions options, string outDir)

@@ -23,6 +23,7 @@ internal static class BenchProgress
         "scipy" => "scipy sweeps",
         "report" => "report",
         "warm-up" => "warm-up",
+        "flow" => "flow sweeps",
         _ => stage,
     };
 

@@ -19,12 +19,12 @@ internal static class CheckCommand
         var file = new Argument<string>("file") { Description = "The problem file (JSON, see docs/problem-files.md)." };
         var at = new Option<string?>("--at")
         {
-            Description = "Comma-separated point to evaluate at: the state for an ODE (default y0), the variables otherwise (default x0).",
+            Description = "Comma-separated point to evaluate at: the state for an ODE (default y0), a point for a flow (default the first), the variables otherwise (default x0).",
             HelpName = "V1,V2,...",
         };
-        var time = new Option<string?>("--t") { Description = "Time for an ODE's right-hand side (default t0).", HelpName = "T" };
+        var time = new Option<string?>("--t") { Description = "Time for an ODE's right-hand side (default t0) or a flow's velocity (0 noise, 1 data; default 1).", HelpName = "T" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (the contract's format) instead of a table." };
-        var command = new Command("check", "Validate a problem file and evaluate it once: the ODE right-hand side and its Jacobian at (t0, y0), or f and its gradient (residuals and Jacobian) at x0.")
+        var command = new Command("check", "Validate a problem file and evaluate it once: the ODE right-hand side and its Jacobian at (t0, y0), f and its gradient (residuals and Jacobian) at x0, or a flow's velocity and its Jacobian at the first point.")
         {
             file, at, time, json,
         };
@@ -36,11 +36,13 @@ internal static class CheckCommand
     {
         double[]? at = atText is null ? null : CliValues.List(atText, "--at");
         ProblemFile problem = ProblemFileReader.Load(path);
-        if (t is not null && problem is not OdeProblemFile)
-            throw new BadInputException($"--t: applies to ode problems only; {path} is a {problem.Kind} problem");
+        if (t is not null && problem is not (OdeProblemFile or FlowProblemFile))
+            throw new BadInputException($"--t: applies to ode and flow problems only; {path} is a {problem.Kind} problem");
+        if (t is double tf && problem is FlowProblemFile && (tf < 0 || tf > 1))
+            throw new BadInputException($"--t: a flow's time runs from 0 (noise) to 1 (data) but --t is {CliValues.Human(tf)}");
         int n = problem.Dimension;
         if (at is not null && at.Length != n)
-            throw new BadInputException($"--at: has {SolveCommand.Plural(at.Length, "number")} but {path} has {SolveCommand.Plural(n, problem is OdeProblemFile ? "state component" : "variable")}");
+            throw new BadInputException($"--at: has {SolveCommand.Plural(at.Length, "number")} but {path} has {SolveCommand.Plural(n, problem switch { OdeProblemFile => "state component", FlowProblemFile => "dimension", _ => "variable" })}");
 
         switch (problem)
         {
@@ -138,8 +140,58 @@ internal static class CheckCommand
                 }
                 break;
             }
+            case FlowProblemFile flow:
+                CheckFlow(console, flow, at, t ?? 1, json);
+                break;
         }
         return Cli.ExitOk;
+    }
+
+    /// <summary>The velocity dx/dt of a flow file (its time: 0 noise, 1 data) and its Jacobian at one point, under the
+    /// file's condition; by default at the first data point at t = 1.</summary>
+    private static void CheckFlow(CliConsole console, FlowProblemFile flow, double[]? at, double time, bool json)
+    {
+        int d = flow.Dimension;
+        double[] x = at ?? flow.Point(0).ToArray();
+        double[] velocity = new double[d];
+        flow.Model.WithTimeConvention(Ordo.Sampling.FlowTimeConvention.NoiseAtZero).Evaluate(x, 1, time, flow.FlowCondition, velocity);
+        // v_t(x, t) = −v_τ(x, 1 − t), so ∂v_t/∂x = −∂v_τ/∂x at τ = 1 − t.
+        double[]? jac = Jacobian(console, d, d, json, J =>
+        {
+            flow.Model.Jacobian(x, 1 - time, flow.FlowCondition, J);
+            for (int i = 0; i < J.Length; i++) J[i] = -J[i];
+        });
+        if (json)
+        {
+            JsonOutput.Write(console.Out, w =>
+            {
+                w.WriteString("kind", "flow");
+                if (flow.Name is not null) w.WriteString("name", flow.Name);
+                w.WriteNumber("n", d);
+                w.WriteNumber("components", flow.ComponentCount);
+                w.WriteNumber("points", flow.PointCount);
+                if (flow.Condition is int c) w.WriteNumber("condition", c + 1);
+                w.Number("t", time);
+                w.Numbers("at", x);
+                w.Numbers("velocity", velocity);
+                WriteJacobian(w, jac, d, d);
+            });
+            return;
+        }
+        Header(console, flow, $"flow, {SolveCommand.Plural(flow.ComponentCount, "component")} in {SolveCommand.Plural(d, "dimension")}, {SolveCommand.Plural(flow.PointCount, "point")}");
+        console.Out.WriteLine(flow.Condition is int cc ? $"condition: component {cc + 1}" : "condition: none (the whole mixture)");
+        console.WriteTable(["component", "weight", "mean", "std"],
+            SolveCommand.Components(flow.ComponentCount, k =>
+            {
+                Ordo.Problems.Flows.GaussianComponent g = flow.Model.Components[k];
+                return [(k + 1).ToString(CultureInfo.InvariantCulture), CliValues.Human(g.Weight), CliValues.Vector(g.Mean), CliValues.Vector(g.StandardDeviations)];
+            }, 4), new HashSet<int> { 1 });
+        console.Out.WriteLine();
+        console.Out.WriteLine($"velocity dx/dt at t = {CliValues.Human(time)} (t = 0 noise, t = 1 data)");
+        console.WriteTable(["component", "at", "velocity"],
+            SolveCommand.Components(d, i => [$"x[{i + 1}]", CliValues.Human(x[i]), CliValues.Human(velocity[i])], 3), new HashSet<int> { 1, 2 });
+        HumanMatrix(console, "Jacobian d v_i / d x_j", jac, d, d, i => $"x[{i + 1}]", j => $"x[{j + 1}]", (long)d * d);
+        Finite(console, ("velocity", velocity), ("Jacobian", jac));
     }
 
     private static double[]? Jacobian(CliConsole console, int rows, int cols, bool json, Action<double[]> fill)
@@ -171,6 +223,7 @@ internal static class CheckCommand
         {
             OdeProblemFile { Reference: { } r } => $"y at t = {CliValues.Human(r.T)}",
             OptimizationProblemFile { Reference: { } r } => $"f = {CliValues.Human(r.F)}" + (r.X is null ? "" : " at a given x"),
+            FlowProblemFile => "exact (a reconstruction returns the input; the edit map between two components is closed-form)",
             _ => null,
         };
         console.Out.WriteLine(reference is null ? "reference: none" : $"reference: {reference}");

@@ -67,8 +67,9 @@ public static class Cli
 
     private static RootCommand BuildRoot(CliConsole console)
     {
-        var root = new RootCommand("Ordo: numerical solvers for ODEs, SDEs and optimization, from the command line.");
+        var root = new RootCommand("Ordo: numerical solvers for ODEs, SDEs, optimization and flow sampling, from the command line.");
         root.Subcommands.Add(SolveCommand.Create(console));
+        root.Subcommands.Add(FlowCommand.Create(console));
         root.Subcommands.Add(CheckCommand.Create(console));
         root.Subcommands.Add(MethodsCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));

@@ -45,6 +45,19 @@ internal static class CliValues
     /// <summary>A small positive quantity for people (an error, a tolerance): 3 significant digits in e-notation.</summary>
     public static string Sci(double x) => double.IsFinite(x) ? x.ToString("0.00e+00", CultureInfo.InvariantCulture) : Human(x);
 
+    /// <summary>A point for people: "(1.8, -0.2)", 6 significant digits; long vectors show their first 4 and last component.</summary>
+    public static string Vector(ReadOnlySpan<double> x)
+    {
+        static string One(double v) => double.IsFinite(v) ? v.ToString("G6", CultureInfo.InvariantCulture).Replace('E', 'e') : Human(v);
+        if (x.Length <= 6)
+        {
+            var parts = new string[x.Length];
+            for (int i = 0; i < x.Length; i++) parts[i] = One(x[i]);
+            return "(" + string.Join(", ", parts) + ")";
+        }
+        return $"({One(x[0])}, {One(x[1])}, {One(x[2])}, {One(x[3])}, …, {One(x[^1])})";
+    }
+
     /// <summary>A count with thousands separators.</summary>
     public static string Count(long n) => n.ToString("#,0", CultureInfo.InvariantCulture);
 

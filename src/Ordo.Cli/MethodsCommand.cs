@@ -1,17 +1,23 @@
 using System.CommandLine;
 using System.Globalization;
 using Ordo.Integration;
+using Ordo.Sampling;
 
 namespace Ordo.Cli;
 
-/// <summary><c>ordo methods</c>: every ODE method with its orders and a one-line description.</summary>
+/// <summary><c>ordo methods</c>: every ODE method with its orders and a one-line description, then every flow sampler
+/// with its order and cost.</summary>
 internal static class MethodsCommand
 {
+    /// <summary>The step count at which the flow samplers' cost is shown.</summary>
+    private const int ShownSteps = 8;
+
     public static Command Create(CliConsole console)
     {
-        var command = new Command("methods", "List the ODE methods: name, order, error-estimator order, dense-output order, and when to use them.");
+        var command = new Command("methods", "List the ODE methods (name, order, error-estimator order, dense-output order, when to use them) and the flow samplers of 'ordo flow'.");
         command.SetAction(_ =>
         {
+            console.Out.WriteLine("ODE methods (ordo solve --method NAME):");
             console.WriteTable(
                 ["name", "order", "error estimator", "dense output", "description"],
                 OdeMethods.All.Select(m => (IReadOnlyList<string>)
@@ -23,6 +29,20 @@ internal static class MethodsCommand
                     m.Description,
                 ]),
                 new HashSet<int> { 1, 2, 3 });
+            console.Out.WriteLine();
+            console.Out.WriteLine($"Flow samplers (ordo flow reconstruct|edit --sampler NAME); evaluations of one pass of N = {ShownSteps} uniform steps:");
+            double[] levels = FlowTimeGrid.Uniform(ShownSteps).NoiseLevels.ToArray();
+            console.WriteTable(
+                ["name", "sampler", "order", $"evals (N = {ShownSteps})", "description"],
+                FlowSamplers.All.Select(s => (IReadOnlyList<string>)
+                [
+                    s.Name,
+                    s.DisplayName,
+                    s.Order.ToString(CultureInfo.InvariantCulture),
+                    s.EvaluationsPerPass(levels, RectifiedFlowSchedule.Instance).ToString(CultureInfo.InvariantCulture),
+                    s.Description,
+                ]),
+                new HashSet<int> { 2, 3 });
             return Cli.ExitOk;
         });
         return command;

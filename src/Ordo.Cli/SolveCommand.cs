@@ -70,6 +70,10 @@ internal static class SolveCommand
         if (request.Dt is double h && h <= 0) throw new BadInputException($"--dt: must be a step size > 0 but is {CliValues.Human(h)}");
 
         ProblemFile loaded = ProblemFileReader.Load(request.File);
+        if (loaded is FlowProblemFile)
+        {
+            throw new BadInputException($"{request.File}: is a flow problem: 'ordo flow reconstruct {request.File} --sampler NAME --steps N' or 'ordo flow edit ...' runs it");
+        }
         if (loaded is not OdeProblemFile problem)
         {
             throw new BadInputException($"{request.File}: cannot solve a {loaded.Kind} problem yet: the optimization methods are not available in this version of ordo ('ordo check {request.File}' evaluates it)");

@@ -1,17 +1,11 @@
 using Ordo.Integration;
 
+using static Ordo.Cli.Tests.CliRunner;
+
 namespace Ordo.Cli.Tests;
 
 public sealed class CliTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [Fact]
     public void Methods_ListsEveryMethod_ExitsZero()
     {

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Ordo.Integration;
 using Ordo.Problems.ProblemFiles;
 
+using static Ordo.Cli.Tests.CliRunner;
+
 namespace Ordo.Cli.Tests;
 
 /// <summary><c>ordo solve</c> and <c>ordo check</c> on the example problem files and on bad input, run in-process.</summary>
@@ -12,26 +14,6 @@ public sealed class ProblemCommandTests : IDisposable
     public ProblemCommandTests() => Directory.CreateDirectory(_dir);
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static string Example(string name) => Path.Combine(AppContext.BaseDirectory, "examples", name);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
-    /// <summary>Runs a --json command that must succeed; returns the one JSON object of stdout.</summary>
-    private static JsonElement RunJson(params string[] args)
-    {
-        (int code, string output, string error) = Run(args);
-        Assert.True(code == 0, $"exit {code}; stderr: {error}");
-        Assert.Single(output.TrimEnd('\n').Split('\n'));
-        using JsonDocument doc = JsonDocument.Parse(output);
-        return doc.RootElement.Clone();
-    }
 
     private static double[] Numbers(JsonElement e) => e.EnumerateArray().Select(x => x.GetDouble()).ToArray();
 
@@ -46,8 +28,6 @@ public sealed class ProblemCommandTests : IDisposable
         }
         return m;
     }
-
-    private static string[] Names(JsonElement e) => e.EnumerateObject().Select(p => p.Name).ToArray();
 
     // ------------------------------------------------------------------------------------------------ solve
 
@@ -345,7 +325,7 @@ public sealed class ProblemCommandTests : IDisposable
         { Good, ["solve", "{file}", "--bogus", "--json"], "Unrecognized command or argument '--bogus'" },
         { Good, ["check", "{file}", "--at", "1,2,3", "--json"], "--at: has 3 numbers but" },
         { Good, ["check", "{file}", "--at", "1,x", "--json"], "--at: cannot read 'x' (value 2) as a finite number" },
-        { "{\"kind\": \"minimize\", \"variables\": [\"x\"], \"objective\": \"x^2\", \"x0\": [1]}", ["check", "{file}", "--t", "1", "--json"], "--t: applies to ode problems only" },
+        { "{\"kind\": \"minimize\", \"variables\": [\"x\"], \"objective\": \"x^2\", \"x0\": [1]}", ["check", "{file}", "--t", "1", "--json"], "--t: applies to ode and flow problems only" },
     };
 
     [Theory]

@@ -15,7 +15,7 @@ public abstract class ProblemFile
         Data = data;
     }
 
-    /// <summary>The <c>kind</c> field: <c>ode</c>, <c>minimize</c> or <c>least-squares</c>.</summary>
+    /// <summary>The <c>kind</c> field: <c>ode</c>, <c>minimize</c>, <c>least-squares</c> or <c>flow</c>.</summary>
     public abstract string Kind { get; }
 
     /// <summary>The file as the user named it.</summary>
@@ -33,7 +33,8 @@ public abstract class ProblemFile
     /// <summary>The <c>data</c> field (empty when absent).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<double>> Data { get; }
 
-    /// <summary>Number of unknowns: state components for an ODE, variables for an optimization problem.</summary>
+    /// <summary>Number of unknowns: state components for an ODE, variables for an optimization problem, the dimension
+    /// of a point for a flow.</summary>
     public abstract int Dimension { get; }
 }
 
@@ -52,12 +53,12 @@ public static class ProblemKinds
     /// <summary>Minimize the plain sum of squares of residuals.</summary>
     public const string LeastSquares = "least-squares";
 
-    /// <summary>Rectified-flow model and points (not loaded by this version).</summary>
+    /// <summary>A rectified-flow model (a Gaussian mixture) and data points to invert, reconstruct or edit.</summary>
     public const string Flow = "flow";
 
     /// <summary>Every kind of the contract.</summary>
     public static IReadOnlyList<string> All { get; } = [Ode, Sde, Minimize, LeastSquares, Flow];
 
     /// <summary>The kinds <see cref="ProblemFileReader"/> loads now.</summary>
-    public static IReadOnlyList<string> Supported { get; } = [Ode, Minimize, LeastSquares];
+    public static IReadOnlyList<string> Supported { get; } = [Ode, Minimize, LeastSquares, Flow];
 }

@@ -8,8 +8,8 @@ namespace Ordo.Problems.ProblemFiles;
 /// <summary>
 /// Reads problem files (docs/problem-files.md; contract ../shared/spec/problem-files-and-cli.md): parses the JSON,
 /// validates every field (types, lengths, finite numbers, names that are valid and do not clash), compiles the
-/// expressions, and returns an <see cref="OdeProblemFile"/>, <see cref="MinimizeProblemFile"/> or
-/// <see cref="LeastSquaresProblemFile"/>. Anything wrong is a <see cref="ProblemFileException"/> whose one-line message
+/// expressions, and returns an <see cref="OdeProblemFile"/>, <see cref="MinimizeProblemFile"/>,
+/// <see cref="LeastSquaresProblemFile"/> or <see cref="FlowProblemFile"/>. Anything wrong is a <see cref="ProblemFileException"/> whose one-line message
 /// names the file, the JSON field and, for an expression, the column.
 /// </summary>
 /// <remarks>
@@ -17,7 +17,7 @@ namespace Ordo.Problems.ProblemFiles;
 /// e.g. <c>"_source"</c> in a reference); an expression may also be written as a JSON number. Any other field that the
 /// kind does not define is an error (it is usually a typo).
 /// </remarks>
-public static class ProblemFileReader
+public static partial class ProblemFileReader
 {
     private static readonly string[] s_common = ["kind", "name", "parameters", "data", "reference"];
     private static readonly string[] s_ode = ["state", "rhs", "y0", "t0", "t1"];
@@ -131,7 +131,7 @@ public static class ProblemFileReader
 
 
     /// <summary>Reads one document; holds the file name for messages and the names declared so far.</summary>
-    private sealed class Loader(string file)
+    private sealed partial class Loader(string file)
     {
         private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
 
@@ -149,15 +149,19 @@ public static class ProblemFileReader
                 ProblemKinds.Ode => s_ode,
                 ProblemKinds.Minimize => s_minimize,
                 ProblemKinds.LeastSquares => s_leastSquares,
-                ProblemKinds.Sde or ProblemKinds.Flow => throw Error("kind",
+                ProblemKinds.Flow => s_flow,
+                ProblemKinds.Sde => throw Error("kind",
                     $"'{kind}' problems are not supported by this version of ordo yet (supported kinds: {string.Join(", ", ProblemKinds.Supported)})"),
                 _ => throw Error("kind", $"unknown kind '{kind}'; known kinds: {string.Join(", ", ProblemKinds.All)}"),
             };
-            Dictionary<string, JsonElement> fields = Fields(root, null, [.. s_common, .. own], $"a{(kind == ProblemKinds.Ode ? "n" : "")} {kind} problem");
+            // A flow file has no expressions, so none of parameters, data, reference (its exact answers come from the model).
+            string[] known = kind == ProblemKinds.Flow ? ["kind", "name", .. own] : [.. s_common, .. own];
+            Dictionary<string, JsonElement> fields = Fields(root, null, known, $"a{(kind == ProblemKinds.Ode ? "n" : "")} {kind} problem");
             string? name = fields.TryGetValue("name", out JsonElement n) ? ReadString(n, "name") : null;
             return kind switch
             {
                 ProblemKinds.Ode => LoadOde(fields, name),
+                ProblemKinds.Flow => LoadFlow(fields, name),
                 _ => LoadOptimization(kind, fields, name),
             };
         }
