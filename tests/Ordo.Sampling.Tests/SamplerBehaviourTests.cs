@@ -130,12 +130,20 @@ public class SamplerBehaviourTests
     public void Momentum_order_parameter_is_decoded_like_the_reference()
     {
         MomentumSampler a = MomentumSampler.FromOrderParameter(MomentumKind.GeneralizedHeavyBall, 1.5);
-        Assert.Equal((2, 0.5), (a.Order, a.Beta));
+        Assert.Equal((2, 0.5), (a.StepOrder, a.Beta));
+        Assert.Equal(2, a.Order);
         MomentumSampler b = MomentumSampler.FromOrderParameter(MomentumKind.HeavyBall, 3.8);
-        Assert.Equal(4, b.Order);
+        Assert.Equal(4, b.StepOrder);
+        Assert.Equal(1, b.Order);   // heavy ball with β < 1 is first order
         Assert.Equal(0.8, b.Beta, 1e-12);
         MomentumSampler c = MomentumSampler.FromOrderParameter(MomentumKind.None, 3);
-        Assert.Equal((3, 1.0), (c.Order, c.Beta));
+        Assert.Equal((3, 1.0), (c.StepOrder, c.Beta));
+        Assert.Equal(3, c.Order);
+        Assert.Equal(1, FlowSamplers.Get("dpm-solver++2m-hb").Order);
+        Assert.Equal(2, FlowSamplers.Get("dpm-solver++3m").Order);
+        Assert.Equal(3, FlowSamplers.Get("dpm-solver++3m-true3").Order);
+        Assert.Equal(FlowSamplers.All.Count, FlowSamplers.All.Select(x => x.DisplayName).Distinct().Count());
+        Assert.Equal(FlowSamplers.All.Count, FlowSamplers.Names.Distinct().Count());
     }
 
     /// <summary>The same field in rectified-flow time (noise at 0) gives the same samples: the solver converts, nothing is implied.</summary>

@@ -40,7 +40,7 @@ public sealed class DpmSolverMultistepSampler : FlowSampler
         if (!(heavyBallBeta > 0 && heavyBallBeta <= 1)) throw new ArgumentOutOfRangeException(nameof(heavyBallBeta), heavyBallBeta, "The momentum β must lie in (0, 1].");
         if (heavyBallBeta != 1 && (order != 2 || prediction != DpmPrediction.Data))
             throw new ArgumentException("Heavy-ball momentum is defined for DPM-Solver++(2M) (order 2, data prediction) only.", nameof(heavyBallBeta));
-        Order = order;
+        StepOrder = order;
         Prediction = prediction;
         LowerOrderFinal = lowerOrderFinal;
         D2Scale = d2Scale;
@@ -58,16 +58,17 @@ public sealed class DpmSolverMultistepSampler : FlowSampler
 
     /// <inheritdoc/>
     public override string Name =>
-        (Prediction == DpmPrediction.Noise ? $"dpm-solver-{Order}m" : $"dpm-solver++{Order}m")
+        (Prediction == DpmPrediction.Noise ? $"dpm-solver-{StepOrder}m" : $"dpm-solver++{StepOrder}m")
         + (HeavyBallBeta != 1 ? "-hb" : "") + (D2Scale == 2 ? "-true3" : "");
     /// <inheritdoc/>
     public override string DisplayName =>
-        (Prediction == DpmPrediction.Noise ? $"DPM-Solver-{Order}M" : $"DPM-Solver++({Order}M)") + (HeavyBallBeta != 1 ? " + HB" : "");
+        (Prediction == DpmPrediction.Noise ? $"DPM-Solver-{StepOrder}M" : $"DPM-Solver++({StepOrder}M)") + (HeavyBallBeta != 1 ? " + HB" : "")
+        + (D2Scale == 2 ? ", D2 doubled" : "");
     /// <inheritdoc/>
     public override string Description => HeavyBallBeta != 1
         ? $"DPM-Solver++(2M) with heavy-ball momentum β = {HeavyBallBeta}: 1 evaluation per step, first order, larger stability region."
-        : $"Multistep exponential integrator in log-SNR, {(Prediction == DpmPrediction.Noise ? "noise" : "data")} prediction, order {Order}"
-          + (Order == 3 ? (D2Scale == 2 ? " (D2 doubled: true third order)" : " (reference D2: second order in practice)") : "") + ": 1 evaluation per step.";
+        : $"Multistep exponential integrator in log-SNR, {(Prediction == DpmPrediction.Noise ? "noise" : "data")} prediction, order {StepOrder}"
+          + (StepOrder == 3 ? (D2Scale == 2 ? " (D2 doubled: true third order)" : " (reference D2: second order in practice)") : "") + ": 1 evaluation per step.";
     /// <inheritdoc/>
     public override string Source => HeavyBallBeta != 1
         ? "Wizadwongsa et al., Diffusion Sampling with Momentum for Mitigating Divergence Artifacts, ICLR 2024 (arXiv 2307.11118)"
@@ -75,7 +76,10 @@ public sealed class DpmSolverMultistepSampler : FlowSampler
             ? "Lu et al., DPM-Solver, NeurIPS 2022 (arXiv 2206.00927); multistep form from DPM-Solver++, arXiv 2211.01095"
             : "Lu et al., DPM-Solver++: Fast Solver for Guided Sampling of Diffusion Probabilistic Models, arXiv 2211.01095";
     /// <inheritdoc/>
-    public override int Order { get; }
+    public override int Order => HeavyBallBeta < 1 ? 1 : D2Scale == 2 ? 3 : StepOrder == 3 ? 2 : StepOrder;
+
+    /// <summary>The multistep order (2 or 3): how many earlier outputs a full-order step combines.</summary>
+    public int StepOrder { get; }
     /// <inheritdoc/>
     public override int WorkBuffers => 6;
 
@@ -83,9 +87,9 @@ public sealed class DpmSolverMultistepSampler : FlowSampler
     public override int EvaluationsPerPass(ReadOnlySpan<double> noiseLevels, NoiseSchedule schedule) => noiseLevels.Length - 1;
 
     /// <summary>The order used on step <paramref name="i"/> (1-based) of <paramref name="n"/>.</summary>
-    internal int StepOrder(int i, int n)
+    internal int OrderOfStep(int i, int n)
     {
-        int o = Math.Min(Order, i);
+        int o = Math.Min(StepOrder, i);
         if (LowerOrderFinal && n < 10) o = Math.Min(o, n + 1 - i);
         return o;
     }
@@ -110,12 +114,12 @@ public sealed class DpmSolverMultistepSampler : FlowSampler
         for (int step = 0; step < n; step++)
         {
             double s = levels[step], t = levels[step + 1];
-            int o = StepOrder(step + 1, n);
+            int o = OrderOfStep(step + 1, n);
             double lambdaS = lambdas[0], lambdaT = sch.Lambda(t);
             // A history value at infinite λ (τ = 1 or 0 of rectified flow) makes the step first order (flows.md §4.5).
             if (o >= 2 && !double.IsFinite(lambdas[1])) o = 1;
             if (o == 3 && !double.IsFinite(lambdas[2])) o = 1;
-            if (exact is not null && step < Order - 1)
+            if (exact is not null && step < StepOrder - 1)
             {
                 exact[step].CopyTo(x);
             }

@@ -43,7 +43,7 @@ public sealed class MomentumSampler : FlowSampler
         if (!(beta > 0 && beta <= 1)) throw new ArgumentOutOfRangeException(nameof(beta), beta, "The momentum β must lie in (0, 1].");
         if (kind == MomentumKind.None && beta != 1) throw new ArgumentException("Plain PLMS has no momentum; use β = 1.", nameof(beta));
         Kind = kind;
-        Order = order;
+        StepOrder = order;
         Beta = beta;
     }
 
@@ -66,7 +66,7 @@ public sealed class MomentumSampler : FlowSampler
     /// <inheritdoc/>
     public override string Name => Kind switch
     {
-        MomentumKind.None => $"plms-{Order}",
+        MomentumKind.None => $"plms-{StepOrder}",
         MomentumKind.HeavyBall => "momentum-hb",
         MomentumKind.GeneralizedHeavyBall => "momentum-ghvb",
         _ => "momentum-nt",
@@ -74,27 +74,31 @@ public sealed class MomentumSampler : FlowSampler
     /// <inheritdoc/>
     public override string DisplayName => Kind switch
     {
-        MomentumKind.None => $"PLMS-{Order} (Adams–Bashforth)",
-        MomentumKind.HeavyBall => $"PLMS-{Order} + heavy ball (β = {Beta})",
-        MomentumKind.GeneralizedHeavyBall => $"GHVB-{Order} (β = {Beta})",
-        _ => $"PLMS-{Order} + Nesterov (β = {Beta})",
+        MomentumKind.None => $"PLMS-{StepOrder} (Adams–Bashforth)",
+        MomentumKind.HeavyBall => $"PLMS-{StepOrder} + heavy ball (β = {Beta})",
+        MomentumKind.GeneralizedHeavyBall => $"GHVB-{StepOrder} (β = {Beta})",
+        _ => $"PLMS-{StepOrder} + Nesterov (β = {Beta})",
     };
     /// <inheritdoc/>
     public override string Description => Kind switch
     {
-        MomentumKind.None => $"Adams–Bashforth of order {Order} on the velocity: 1 evaluation per step.",
-        MomentumKind.HeavyBall => $"Heavy-ball momentum (β = {Beta}) on AB-{Order}: 1 evaluation per step, first order, stability interval ×(2 − β)/β.",
-        MomentumKind.GeneralizedHeavyBall => $"Generalised heavy ball (β = {Beta}) of order {Order}: 1 evaluation per step.",
-        _ => $"Nesterov momentum (β = {Beta}) on AB-{Order}: 1 evaluation per step.",
+        MomentumKind.None => $"Adams–Bashforth of order {StepOrder} on the velocity: 1 evaluation per step.",
+        MomentumKind.HeavyBall => $"Heavy-ball momentum (β = {Beta}) on AB-{StepOrder}: 1 evaluation per step, first order, stability interval ×(2 − β)/β.",
+        MomentumKind.GeneralizedHeavyBall => $"Generalised heavy ball (β = {Beta}) of order {StepOrder}: 1 evaluation per step.",
+        _ => $"Nesterov momentum (β = {Beta}) on AB-{StepOrder}: 1 evaluation per step.",
     };
     /// <inheritdoc/>
     public override string Source => Kind == MomentumKind.None
         ? "Liu et al., Pseudo Numerical Methods for Diffusion Models on Manifolds (PLMS), ICLR 2022 (arXiv 2202.09778); Hairer, Nørsett & Wanner, Solving ODEs I, §III.1"
         : "Wizadwongsa et al., Diffusion Sampling with Momentum for Mitigating Divergence Artifacts, ICLR 2024 (arXiv 2307.11118)";
     /// <inheritdoc/>
-    public override int Order { get; }
+    public override int Order => (Kind is MomentumKind.HeavyBall or MomentumKind.Nesterov) && Beta < 1 ? 1 : StepOrder;
+
+    /// <summary>The Adams–Bashforth order k (the number of slopes combined per step).</summary>
+    public int StepOrder { get; }
+
     /// <inheritdoc/>
-    public override int WorkBuffers => Order + 2;
+    public override int WorkBuffers => StepOrder + 2;
 
     /// <inheritdoc/>
     public override int EvaluationsPerPass(ReadOnlySpan<double> noiseLevels, NoiseSchedule schedule) => noiseLevels.Length - 1;
@@ -102,7 +106,7 @@ public sealed class MomentumSampler : FlowSampler
     /// <inheritdoc/>
     public override void Run<T>(FlowRunContext<T> context)
     {
-        int k = Order;
+        int k = StepOrder;
         Span<T> x = context.Points;
         Span<T> f = context.Buffer(k), velocity = context.Buffer(k + 1);
         ReadOnlySpan<double> levels = context.NoiseLevels;
