@@ -41,7 +41,10 @@ public sealed class OnnxFlowTests(ITestOutputHelper output)
         Assert.True(r.Succeeded);
         Assert.Equal(9, r.Inversion.Evaluations);
         Assert.Equal(9, r.Sampling!.Evaluations);
-        for (int i = 0; i < 4; i++) Assert.True(Math.Abs(back[i] - data[i]) < 0.05, $"reconstruction {back[i]} of {data[i]}");
+        double worst = 0;
+        for (int i = 0; i < 4; i++) worst = Math.Max(worst, Math.Abs(back[i] - data[i]));
+        output.WriteLine($"FireFlow N = 8 reconstruction under class A: largest |x_back − x_data| = {worst:E2}");
+        Assert.True(worst < 0.01, $"reconstruction error {worst}");
 
         // Editing A → B through the network lands near the exact edit map of the two Gaussians.
         var edited = new float[4];
@@ -54,7 +57,7 @@ public sealed class OnnxFlowTests(ITestOutputHelper output)
             Assert.True(gmm.TryExactEdit([data[2 * p], data[2 * p + 1]], 0, 1, exact));
             double err = Math.Sqrt(Sq(edited[2 * p] - exact[0]) + Sq(edited[2 * p + 1] - exact[1]));
             output.WriteLine($"edit A→B of ({data[2 * p]}, {data[2 * p + 1]}): network ({edited[2 * p]:F4}, {edited[2 * p + 1]:F4}), exact ({exact[0]:F4}, {exact[1]:F4}), error {err:F4}");
-            Assert.True(err < 0.1, $"edit error {err}");
+            Assert.True(err < 0.02, $"edit error {err}");
         }
     }
 
@@ -86,8 +89,10 @@ public sealed class OnnxFlowTests(ITestOutputHelper output)
         double median = errors[n / 2], p90 = errors[n * 9 / 10];
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{(conditional ? $"class {component}" : "unconditional")}: |x_network − x_exact| at τ = 0 over {n} points: median {median:F4}, 90th percentile {p90:F4}, max {errors[^1]:F4}"));
-        Assert.True(median < 0.05, $"median endpoint error {median}");
-        Assert.True(p90 < 0.15, $"90th-percentile endpoint error {p90}");
+        // Measured: median 0.0088 / 0.0025 / 0.0024, 90th percentile 0.031 / 0.0073 / 0.0082 (unconditional / A / B); the
+        // largest errors (0.30 unconditional) are points near the separatrix between the components, where the flow splits.
+        Assert.True(median < 0.02, $"median endpoint error {median}");
+        Assert.True(p90 < 0.06, $"90th-percentile endpoint error {p90}");
     }
 
     /// <summary>
