@@ -22,9 +22,9 @@ sigma = tau, C_kj = alpha^2 s_kj^2 + sigma^2, r_kj = (x_j - alpha mu_kj) / C_kj,
 v = E - D. The class-conditional field restricts the sum to one component (class A = component 0, B = component 1).
 Training points are drawn the way flow matching draws them (tau ~ U(0, 1), x_data ~ GMM2, eps ~ N(0, I)), the
 regression target is the exact v (not the noisy eps - x_data). Random tanh features with a least-squares readout
-(numpy lstsq) give a relative RMS error of about 12 % (unconditional) and 3 % (conditional); a few thousand Adam
-steps on all layers followed by a final least-squares readout bring that to the figures the script prints and
-stores in the JSON.
+(numpy lstsq) give a relative RMS error of 12.9 % (unconditional) and 3.9 % (conditional); 6000 Adam steps on
+all layers followed by a final least-squares readout bring that to 3.9 % and 0.88 % (the script prints the figures
+and stores them in the JSON, with the endpoint errors of sampling tau: 1 -> 0 against the exact flow).
 
 Run with Debian's interpreter, which has numpy and onnx (apt-get install python3-onnx):
     /usr/bin/python3 tools/onnx/make_velocity_model.py
