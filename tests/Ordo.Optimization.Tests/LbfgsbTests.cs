@@ -1,6 +1,7 @@
+using Xunit.Abstractions;
 namespace Ordo.Optimization.Tests;
 
-public class LbfgsbTests
+public class LbfgsbTests(ITestOutputHelper output)
 {
     /// <summary>f = ½xᵀAx − bᵀx with A tridiagonal (4 on the diagonal, −1 beside it), SPD.</summary>
     private sealed class TridiagonalQuadratic(double[] b) : IGradientObjective
@@ -51,6 +52,7 @@ public class LbfgsbTests
         var q = new TridiagonalQuadratic(b);
 
         var r = new Lbfgsb().Minimize(q, [0.9, 0.9, 0.9, 1.9, -0.9, -0.9], new Bounds(lower, upper));
+        output.WriteLine($"tridiagonal quadratic with 3 active bounds: {r}");
 
         Assert.Equal(OptimizationStatus.Converged, r.Status);
         Assert.Equal(ConvergenceTest.Gradient, r.ConvergedBy);
@@ -73,6 +75,7 @@ public class LbfgsbTests
         // x* = (0.5, 0.25), f* = 0.25; there ∂f/∂x₁ = −1 < 0 (pushing against the upper bound) and ∂f/∂x₂ = 0.
         var bounds = new Bounds([-2.0, -1], [0.5, 2]);
         var r = new Lbfgsb().Minimize(new Rosenbrock(), [-1.2, 1], bounds);
+        output.WriteLine($"bounded Rosenbrock: {r}");
         Assert.Equal(OptimizationStatus.Converged, r.Status);
         Assert.Equal(0.5, r.X[0]);
         Assert.True(Math.Abs(r.X[1] - 0.25) < 1e-8, r.ToString());
@@ -95,6 +98,7 @@ public class LbfgsbTests
     public void WithoutBoundsItIsLbfgsOnRosenbrock()
     {
         var r = new Lbfgsb().Minimize(new Rosenbrock(), [-1.2, 1]);
+        output.WriteLine($"Rosenbrock without bounds: {r}");
         Assert.Equal(OptimizationStatus.Converged, r.Status);
         Assert.True(r.F < 1e-10, r.ToString());
         Assert.False(r.InitialPointProjected);
@@ -216,6 +220,7 @@ public class LbfgsbTests
         // f ≈ 1, curvature ~1e4, so ~1e-6); ask for 1e-6 relative to the start and check the optimum itself.
         var options = new MinimizeOptions { GradientTolerance = 1e-6 };
         var r = new Lbfgsb().Minimize(p.AsGradientObjective(), x0, new Bounds(lower, upper), options);
+        output.WriteLine($"{name} (bounded): {r}");
         Assert.True(r.Converged, r.ToString());
         // The published optima carry 8 significant digits.
         Assert.True(Math.Abs(r.F - fStar) <= 1e-7 * Math.Max(1, fStar) + 1e-12, $"{name}: f = {r.F:R}, published {fStar}. {r}");
@@ -314,11 +319,11 @@ public class LbfgsbTests
             Assert.Equal(iterations, r.Iterations);
             return after - before;
         }
-        Allocated(10);
-        Allocated(200);
+        Allocated(10); // JIT warm-up
         long a10 = Allocated(10), a200 = Allocated(200);
         // 190 more iterations; any per-iteration object (≥ 24 bytes) would add ≥ 4560 bytes. The slack covers the
         // length of the numbers in the result's message.
+        output.WriteLine($"n = {n}: 10 iterations allocate {a10} bytes, 200 iterations {a200} bytes.");
         Assert.True(Math.Abs(a200 - a10) < 1024, $"10 iterations: {a10} bytes, 200 iterations: {a200} bytes.");
     }
 

@@ -23,6 +23,8 @@ internal sealed class CompactLbfgsMatrix
     private readonly double[] _sy;  // physical m × m: sᵢᵀyⱼ
     private readonly double[] _d;   // logical: sᵢᵀyᵢ
     private readonly double[] _l;   // logical m × m, strictly lower: sᵢᵀyⱼ, i > j
+    private readonly double[] _lOverD; // logical m × m: L_ij / D_j
+    private readonly int[] _offset; // logical → offset of the slot in _s and _y
     private readonly double[] _chol; // logical m × m, lower Cholesky factor of T
     private readonly double[] _rhs; // m
     private int _head;
@@ -38,6 +40,8 @@ internal sealed class CompactLbfgsMatrix
         _sy = new double[memory * memory];
         _d = new double[memory];
         _l = new double[memory * memory];
+        _lOverD = new double[memory * memory];
+        _offset = new int[memory];
         _chol = new double[memory * memory];
         _rhs = new double[memory];
     }
@@ -122,6 +126,11 @@ internal sealed class CompactLbfgsMatrix
         }
         for (int i = 0; i < k; i++)
         {
+            _offset[i] = Slot(i) * _n;
+            for (int j = 0; j < k; j++) _lOverD[i * m + j] = _l[i * m + j] / _d[j];
+        }
+        for (int i = 0; i < k; i++)
+        {
             int pi = Slot(i);
             for (int j = 0; j <= i; j++)
             {
@@ -159,7 +168,7 @@ internal sealed class CompactLbfgsMatrix
         for (int i = 0; i < k; i++)
         {
             double t = v2[i];
-            for (int j = 0; j < i; j++) t += _l[i * m + j] * u1[j] / _d[j];
+            for (int j = 0; j < i; j++) t += _lOverD[i * m + j] * u1[j];
             _rhs[i] = t;
         }
         for (int i = 0; i < k; i++)
@@ -206,7 +215,7 @@ internal sealed class CompactLbfgsMatrix
         int k = Count;
         for (int j = 0; j < k; j++)
         {
-            int o = Slot(j) * _n + i;
+            int o = _offset[j] + i;
             w[j] = _y[o];
             w[k + j] = Theta * _s[o];
         }
@@ -219,7 +228,7 @@ internal sealed class CompactLbfgsMatrix
         double t = 0, u = 0;
         for (int j = 0; j < k; j++)
         {
-            int o = Slot(j) * _n + i;
+            int o = _offset[j] + i;
             t += _y[o] * v[j];
             u += _s[o] * v[k + j];
         }

@@ -9,7 +9,7 @@ namespace Ordo.Optimization;
 /// the free columns of the identity, the reduced gradient is r = Zᵀ(g + θ(x^c − x) − W M c) and the reduced matrix
 /// B̂ = θI − U M Uᵀ with U = ZᵀW (t × 2k). Sherman–Morrison–Woodbury gives
 /// B̂⁻¹r = r/θ + U (M⁻¹ − UᵀU/θ)⁻¹ Uᵀr / θ², so the step d^u = −B̂⁻¹r costs one symmetric 2k × 2k solve (dense LU
-/// with partial pivoting; M⁻¹ = [[−D, Lᵀ], [L, θSᵀS]] is indefinite) and O(k²·t) to form UᵀU.</para>
+/// with partial pivoting; M⁻¹ = [[−D, Lᵀ], [L, θSᵀS]] is indefinite) and O(k²·t) to form UᵀU (U is gathered into 2k contiguous rows, so the products are vector dots).</para>
 /// <para>J. L. Morales and J. Nocedal, ACM TOMS 38(1) (2011) article 7: x̄ = P(x^c + Z d^u) when x̄ − x is a descent
 /// direction; otherwise the original rule x̄ = x^c + α*·Z d^u with α* the largest α ≤ 1 that stays in the box.</para>
 /// </remarks>
@@ -18,7 +18,7 @@ internal sealed class SubspaceMinimizer
     private readonly int[] _free;
     private readonly double[] _r;
     private readonly double[] _du;
-    private readonly double[] _w;
+    private readonly double[] _u;
     private readonly double[] _v;
     private readonly double[] _a;
     private readonly int[] _pivot;
@@ -31,7 +31,7 @@ internal sealed class SubspaceMinimizer
         _r = new double[dimension];
         _du = new double[dimension];
         _ld = 2 * memory;
-        _w = new double[_ld];
+        _u = new double[_ld * dimension];
         _v = new double[_ld];
         _a = new double[_ld * _ld];
         _pivot = new int[_ld];
@@ -57,53 +57,60 @@ internal sealed class SubspaceMinimizer
         FreeCount = nf;
         if (nf == 0) return;
 
-        if (k == 0)
+        var r = _r.AsSpan(0, nf);
+        var du = _du.AsSpan(0, nf);
+        for (int j = 0; j < nf; j++)
         {
-            for (int j = 0; j < nf; j++)
+            int i = _free[j];
+            r[j] = g[i] + theta * (xc[i] - x[i]);
+        }
+        if (k > 0)
+        {
+            // U = ZᵀW gathered column by column (contiguous rows of length t), so every product below is a vector dot.
+            for (int p = 0; p < k; p++)
             {
-                int i = _free[j];
-                _du[i] = -(g[i] + theta * (xc[i] - x[i])) / theta;
+                var yp = b.Y(p);
+                var sp = b.S(p);
+                var uy = _u.AsSpan(p * n, nf);
+                var us = _u.AsSpan((k + p) * n, nf);
+                for (int j = 0; j < nf; j++)
+                {
+                    int i = _free[j];
+                    uy[j] = yp[i];
+                    us[j] = theta * sp[i];
+                }
             }
+            for (int p = 0; p < k2; p++) Blas1.Axpy(-mc[p], (ReadOnlySpan<double>)_u.AsSpan(p * n, nf), r);
+            var v = _v.AsSpan(0, k2);
+            var a = _a.AsSpan();
+            b.MiddleInverse(a, ld);
+            double invTheta = 1 / theta;
+            for (int p = 0; p < k2; p++)
+            {
+                ReadOnlySpan<double> up = _u.AsSpan(p * n, nf);
+                v[p] = Blas1.Dot(up, (ReadOnlySpan<double>)r);
+                for (int q = 0; q <= p; q++)
+                {
+                    double t = a[p * ld + q] - invTheta * Blas1.Dot(up, (ReadOnlySpan<double>)_u.AsSpan(q * n, nf));
+                    a[p * ld + q] = t;
+                    a[q * ld + p] = t;
+                }
+            }
+            if (!LuSolve(a, k2, ld, v, _pivot)) return; // singular reduced system: x̄ = x^c.
+            for (int j = 0; j < nf; j++) du[j] = -r[j] * invTheta;
+            double invTheta2 = invTheta * invTheta;
+            for (int p = 0; p < k2; p++) Blas1.Axpy(-invTheta2 * v[p], (ReadOnlySpan<double>)_u.AsSpan(p * n, nf), du);
         }
         else
         {
-            var w = _w.AsSpan(0, k2);
-            var v = _v.AsSpan(0, k2);
-            var a = _a.AsSpan();
-            v.Clear();
-            b.MiddleInverse(a, ld);
-            double invTheta = 1 / theta;
-            for (int j = 0; j < nf; j++)
-            {
-                int i = _free[j];
-                double ri = g[i] + theta * (xc[i] - x[i]) - b.WRowDot(i, mc);
-                _r[i] = ri;
-                b.WRow(i, w);
-                Blas1.Axpy<double>(ri, w, v);
-                for (int p = 0; p < k2; p++)
-                {
-                    double wp = invTheta * w[p];
-                    int row = p * ld;
-                    for (int q = 0; q <= p; q++) a[row + q] -= wp * w[q];
-                }
-            }
-            for (int p = 0; p < k2; p++)
-                for (int q = p + 1; q < k2; q++) a[p * ld + q] = a[q * ld + p];
-            if (!LuSolve(a, k2, ld, v, _pivot)) return; // singular reduced system: x̄ = x^c.
-            double invTheta2 = invTheta * invTheta;
-            for (int j = 0; j < nf; j++)
-            {
-                int i = _free[j];
-                b.WRow(i, w);
-                _du[i] = -_r[i] * invTheta - invTheta2 * Blas1.Dot<double>(w, v);
-            }
+            for (int j = 0; j < nf; j++) du[j] = -r[j] / theta;
         }
 
         double slope = 0;
         for (int j = 0; j < nf; j++)
         {
             int i = _free[j];
-            xbar[i] = Math.Clamp(xc[i] + _du[i], lower[i], upper[i]);
+            xbar[i] = Math.Clamp(xc[i] + du[j], lower[i], upper[i]);
         }
         for (int i = 0; i < n; i++) slope += g[i] * (xbar[i] - x[i]);
         if (slope < 0) return;
@@ -113,7 +120,7 @@ internal sealed class SubspaceMinimizer
         for (int j = 0; j < nf; j++)
         {
             int i = _free[j];
-            double di = _du[i];
+            double di = du[j];
             if (di > 0) alpha = Math.Min(alpha, (upper[i] - xc[i]) / di);
             else if (di < 0) alpha = Math.Min(alpha, (lower[i] - xc[i]) / di);
         }
@@ -121,7 +128,7 @@ internal sealed class SubspaceMinimizer
         for (int j = 0; j < nf; j++)
         {
             int i = _free[j];
-            xbar[i] = Math.Clamp(xc[i] + alpha * _du[i], lower[i], upper[i]);
+            xbar[i] = Math.Clamp(xc[i] + alpha * du[j], lower[i], upper[i]);
         }
     }
 
