@@ -206,4 +206,59 @@ public class LbfgsbModelTests
         Assert.Equal(xc[1], xbar[1]);
         Assert.Equal(xc[4], xbar[4]);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    [InlineData(12)]
+    public void WithoutBoundsTheStepIsTheTwoLoopLbfgsStep(int pairs)
+    {
+        // Nocedal's two-loop recursion with H₀ = I/θ on the same pairs gives −H·g; the Cauchy point plus the subspace
+        // step over all (free) variables must land on x − H·g.
+        var rng = new Random(40 + pairs);
+        const int memory = 6;
+        var (c, _) = RandomPairs(rng, pairs, memory);
+        var x = new double[N];
+        var g = new double[N];
+        for (int i = 0; i < N; i++) { x[i] = rng.NextDouble() - 0.5; g[i] = rng.NextDouble() - 0.5; }
+        var lower = Enumerable.Repeat(double.NegativeInfinity, N).ToArray();
+        var upper = Enumerable.Repeat(double.PositiveInfinity, N).ToArray();
+        var gcp = new GeneralizedCauchyPoint(N, memory);
+        var xc = new double[N];
+        gcp.Compute(x, g, lower, upper, c, xc);
+        Assert.Equal(0, gcp.BreakpointsPassed);
+        var xbar = new double[N];
+        var sub = new SubspaceMinimizer(N, memory);
+        sub.Minimize(x, g, lower, upper, c, xc, gcp.MC, xbar);
+        Assert.Equal(N, sub.FreeCount);
+
+        int k = c.Count;
+        var q = (double[])g.Clone();
+        var alpha = new double[k];
+        for (int i = k - 1; i >= 0; i--)
+        {
+            var s = c.S(i);
+            var y = c.Y(i);
+            double rho = 1 / Dot(y, s);
+            alpha[i] = rho * Dot(s, q);
+            for (int j = 0; j < N; j++) q[j] -= alpha[i] * y[j];
+        }
+        for (int j = 0; j < N; j++) q[j] /= c.Theta;
+        for (int i = 0; i < k; i++)
+        {
+            var s = c.S(i);
+            var y = c.Y(i);
+            double beta = Dot(y, q) / Dot(y, s);
+            for (int j = 0; j < N; j++) q[j] += (alpha[i] - beta) * s[j];
+        }
+        for (int j = 0; j < N; j++)
+            Assert.True(Math.Abs(xbar[j] - (x[j] - q[j])) < 1e-10 * (1 + Math.Abs(q[j])), $"x̄[{j}] = {xbar[j]}, two-loop {x[j] - q[j]}");
+    }
+
+    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        double s = 0;
+        for (int i = 0; i < a.Length; i++) s += a[i] * b[i];
+        return s;
+    }
 }
