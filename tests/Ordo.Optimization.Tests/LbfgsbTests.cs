@@ -299,6 +299,27 @@ public class LbfgsbTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void NonFiniteGradientAtTheAcceptedStepIsReportedNotAccepted()
+    {
+        var r = new Lbfgsb().Minimize(new NanGradientBelowHalf(), [2.0]);
+        Assert.Equal(OptimizationStatus.LineSearchFailed, r.Status);
+        Assert.Contains("∇f is not finite", r.Message);
+        Assert.False(r.Converged);
+    }
+
+    /// <summary>f = x², but the gradient is NaN below x = 0.5 (a buggy gradient the value-only search cannot see).</summary>
+    private sealed class NanGradientBelowHalf : IGradientObjective
+    {
+        public int Dimension => 1;
+        public double Value(ReadOnlySpan<double> x) => x[0] * x[0];
+        public double ValueAndGradient(ReadOnlySpan<double> x, Span<double> g)
+        {
+            g[0] = x[0] < 0.5 ? double.NaN : 2 * x[0];
+            return Value(x);
+        }
+    }
+
+    [Fact]
     public void NonFiniteTrialValuesAreSteppedBackFrom()
     {
         // f = −log(x) + x has its minimum at x = 1; f is NaN for x < 0 and the box allows x up to 10 from the left.

@@ -78,6 +78,7 @@ public sealed class Lbfgsb : Minimizer<IGradientObjective>
         private readonly GeneralizedCauchyPoint _cauchy;
         private readonly SubspaceMinimizer _subspace;
         private readonly LineFunction _phi;
+        private string _acceptFailure = "";
 
         public Run(ObjectiveEvaluator evaluator, Bounds? bounds, int memory, ILineSearch search, double epsilon)
             : base(evaluator, bounds)
@@ -170,7 +171,7 @@ public sealed class Lbfgsb : Minimizer<IGradientObjective>
                 if (!fresh) { _matrix.Reset(); continue; }
                 StepNorm = 0;
                 Message = ls.Succeeded
-                    ? "The accepted step left the box by rounding and f or ∇f was not finite at its projection."
+                    ? _acceptFailure
                     : $"The {_search.Name} line search failed ({ls.Status}) after {_phi.Evaluations} evaluations, also with the memory reset.";
                 return StepOutcome.LineSearchFailed;
             }
@@ -186,12 +187,20 @@ public sealed class Lbfgsb : Minimizer<IGradientObjective>
             {
                 // A step beyond α = 1 (first iteration) can round past a bound: evaluate at the projected point.
                 fNew = Evaluator.ValueAndGradient(_xNew, _gNew);
-                if (!double.IsFinite(fNew) || !Blas1.AllFinite<double>(_gNew)) return false;
+                if (!double.IsFinite(fNew) || !Blas1.AllFinite<double>(_gNew))
+                {
+                    _acceptFailure = "The accepted step rounded past a bound, and f or ∇f is not finite at its projection onto the box, also with the memory reset.";
+                    return false;
+                }
             }
             else
             {
                 _phi.TrialGradient.CopyTo(_gNew);
-                if (!Blas1.AllFinite<double>(_gNew)) return false;
+                if (!Blas1.AllFinite<double>(_gNew))
+                {
+                    _acceptFailure = "∇f is not finite at the step the line search accepted, also with the memory reset.";
+                    return false;
+                }
             }
             for (int i = 0; i < _s.Length; i++)
             {
