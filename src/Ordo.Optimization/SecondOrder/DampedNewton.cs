@@ -47,38 +47,22 @@ public sealed class DampedNewton : Minimizer<IHessianObjective>
     public static double StepSize(double smoothness, double gradientDualNorm)
         => 2 / (1 + Math.Sqrt(1 + 2 * smoothness * gradientDualNorm));
 
-    private sealed class Run(ObjectiveEvaluator evaluator, double l0, bool adaptive) : MinimizerRun(evaluator, null)
+    private sealed class Run(ObjectiveEvaluator evaluator, double l0, bool adaptive) : SecondOrderRun(evaluator)
     {
-        private readonly double[] _g = new double[evaluator.Dimension];
         private readonly double[] _d = new double[evaluator.Dimension];
         private readonly double[] _xTrial = new double[evaluator.Dimension];
         private readonly double[] _gTrial = new double[evaluator.Dimension];
         private readonly NewtonSystem _system = new(evaluator.Dimension);
         private double _l = l0;
 
-        public override StepOutcome Start()
-        {
-            F = Evaluator.ValueAndGradient(X, _g);
-            GradientNorm = InfinityNorm(_g);
-            return double.IsFinite(F) ? StepOutcome.Continue : StepOutcome.NonFinite;
-        }
-
         public override StepOutcome Step()
         {
             if (!_system.EvaluateAndFactor(Evaluator, X))
-            {
-                StepNorm = 0;
-                Message = "The Hessian has non-finite entries; the Newton direction is undefined.";
-                return StepOutcome.NonFinite;
-            }
-            _system.Solve(_g, _d);
-            double g2 = Blas1.Dot<double>(_g, _d);
+                return Stop(StepOutcome.NonFinite, "The Hessian has non-finite entries; the Newton direction is undefined.");
+            _system.Solve(G, _d);
+            double g2 = Blas1.Dot<double>(G, _d);
             if (!(g2 > 0) || !double.IsFinite(g2))
-            {
-                StepNorm = 0;
-                Message = $"The local norm of the gradient is {g2:G3}: no Newton decrement to damp.";
-                return StepOutcome.Stalled;
-            }
+                return Stop(StepOutcome.Stalled, $"The local norm of the gradient is {g2:G3}: no Newton decrement to damp.");
             double gn = Math.Sqrt(g2);
             double dNorm = InfinityNorm(_d);
             for (int attempt = 0; attempt < 200; attempt++)
@@ -91,11 +75,7 @@ public sealed class DampedNewton : Minimizer<IHessianObjective>
                 bool accept = double.IsFinite(f) && (!adaptive || f <= bound + LazyNewton.RoundingSlack * Math.Abs(F));
                 if (accept)
                 {
-                    StepNorm = alpha * dNorm;
-                    _xTrial.CopyTo(X, 0);
-                    _gTrial.CopyTo(_g, 0);
-                    F = f;
-                    GradientNorm = InfinityNorm(_g);
+                    Accept(_xTrial, _gTrial, f, alpha * dNorm);
                     if (adaptive) _l = Math.Max(_l / 2, 1e-300);
                     return StepOutcome.Continue;
                 }
@@ -103,9 +83,7 @@ public sealed class DampedNewton : Minimizer<IHessianObjective>
                 if (!double.IsFinite(_l) || alpha * dNorm <= 1e-16 * Math.Max(InfinityNorm(X), 1e-300))
                     break;
             }
-            StepNorm = 0;
-            Message = $"Backtracking on the smoothness constant reached L = {_l:G3} without the AICN decrease bound holding (step below rounding level).";
-            return StepOutcome.Stalled;
+            return Stop(StepOutcome.Stalled, $"Backtracking on the smoothness constant reached L = {_l:G3} without the AICN decrease bound holding (step below rounding level).");
         }
     }
 }

@@ -52,10 +52,9 @@ public sealed class LazyNewton : Minimizer<IHessianObjective>
     /// of a typical objective (a sum of many terms), so near the solution a step is not rejected for noise.</summary>
     internal const double RoundingSlack = 1e-14;
 
-    private sealed class Run(ObjectiveEvaluator evaluator, int period, double m0) : MinimizerRun(evaluator, null)
+    private sealed class Run(ObjectiveEvaluator evaluator, int period, double m0) : SecondOrderRun(evaluator)
     {
         private readonly int _n = evaluator.Dimension;
-        private readonly double[] _g = new double[evaluator.Dimension];
         private readonly double[] _gt = new double[evaluator.Dimension];
         private readonly double[] _ht = new double[evaluator.Dimension];
         private readonly double[] _h = new double[evaluator.Dimension];
@@ -67,13 +66,6 @@ public sealed class LazyNewton : Minimizer<IHessianObjective>
         private double _m = m0;
         private int _sinceRefresh = int.MaxValue;
 
-        public override StepOutcome Start()
-        {
-            F = Evaluator.ValueAndGradient(X, _g);
-            GradientNorm = InfinityNorm(_g);
-            return double.IsFinite(F) ? StepOutcome.Continue : StepOutcome.NonFinite;
-        }
-
         public override StepOutcome Step()
         {
             if (_sinceRefresh >= period)
@@ -84,18 +76,14 @@ public sealed class LazyNewton : Minimizer<IHessianObjective>
                     for (int j = i + 1; j < _n; j++)
                         _work[i * _n + j] = _work[j * _n + i] = 0.5 * (_work[i * _n + j] + _work[j * _n + i]);
                 if (!SymmetricEigen.Decompose(_work, _n, _lambda, _q))
-                {
-                    StepNorm = 0;
-                    Message = "The Hessian has non-finite entries (or the Jacobi eigensolver did not converge); no cubic model.";
-                    return StepOutcome.NonFinite;
-                }
+                    return Stop(StepOutcome.NonFinite, "The Hessian has non-finite entries (or the Jacobi eigensolver did not converge); no cubic model.");
                 _sinceRefresh = 0;
             }
             _sinceRefresh++;
             // g̃ = Qᵀg.
             _gt.AsSpan().Clear();
             for (int k = 0; k < _n; k++)
-                if (_g[k] != 0) Blas1.Axpy(_g[k], _q.AsSpan(k * _n, _n), _gt);
+                if (G[k] != 0) Blas1.Axpy(G[k], _q.AsSpan(k * _n, _n), _gt);
             double gNorm = Blas1.Norm2<double>(_gt);
             for (int attempt = 0; attempt < 200; attempt++)
             {
@@ -108,30 +96,20 @@ public sealed class LazyNewton : Minimizer<IHessianObjective>
                 double model = F + linear + 0.5 * quadratic + _m / 6 * r * r * r;
                 double hNorm = InfinityNorm(_h);
                 if (hNorm <= 1e-16 * Math.Max(InfinityNorm(X), 1e-300))
-                {
-                    StepNorm = 0;
-                    Message = $"The cubic step fell below rounding level relative to x (M = {_m:G3}, ‖h‖ = {r:G3}).";
-                    return StepOutcome.Stalled;
-                }
+                    return Stop(StepOutcome.Stalled, $"The cubic step fell below rounding level relative to x (M = {_m:G3}, ‖h‖ = {r:G3}).");
                 X.CopyTo(_xTrial, 0);
                 Blas1.Axpy(1.0, _h, _xTrial);
                 double f = Evaluator.ValueAndGradient(_xTrial, _gTrial);
                 if (double.IsFinite(f) && f <= model + RoundingSlack * Math.Abs(F))
                 {
-                    StepNorm = hNorm;
-                    _xTrial.CopyTo(X, 0);
-                    _gTrial.CopyTo(_g, 0);
-                    F = f;
-                    GradientNorm = InfinityNorm(_g);
+                    Accept(_xTrial, _gTrial, f, hNorm);
                     _m = Math.Max(_m / 2, 1e-300);
                     return StepOutcome.Continue;
                 }
                 _m *= 2;
                 if (!double.IsFinite(_m)) break;
             }
-            StepNorm = 0;
-            Message = $"The cubic regularization grew to M = {_m:G3} without an acceptable step.";
-            return StepOutcome.Stalled;
+            return Stop(StepOutcome.Stalled, $"The cubic regularization grew to M = {_m:G3} without an acceptable step.");
         }
 
         /// <summary>Writes h̃ = −(Λ + (M r/2)I)⁻¹g̃ for the root r of ‖h̃(r)‖ = r into _ht and returns r.</summary>

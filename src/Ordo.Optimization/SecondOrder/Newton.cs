@@ -27,47 +27,31 @@ public sealed class Newton : Minimizer<IHessianObjective>
     protected override MinimizerRun CreateRun(ObjectiveEvaluator evaluator, Bounds? bounds, MinimizeOptions options)
         => new Run(evaluator, LineSearch.Clone());
 
-    private sealed class Run(ObjectiveEvaluator evaluator, ILineSearch search) : MinimizerRun(evaluator, null)
+    private sealed class Run(ObjectiveEvaluator evaluator, ILineSearch search) : SecondOrderRun(evaluator)
     {
-        private readonly double[] _g = new double[evaluator.Dimension];
         private readonly double[] _d = new double[evaluator.Dimension];
         private readonly NewtonSystem _system = new(evaluator.Dimension);
         private readonly LineFunction _phi = new(evaluator);
-
-        public override StepOutcome Start()
-        {
-            F = Evaluator.ValueAndGradient(X, _g);
-            GradientNorm = InfinityNorm(_g);
-            return double.IsFinite(F) ? StepOutcome.Continue : StepOutcome.NonFinite;
-        }
 
         public override StepOutcome Step()
         {
             double alpha0 = 1;
             if (_system.EvaluateAndFactor(Evaluator, X))
             {
-                _system.Solve(_g, _d);
+                _system.Solve(G, _d);
                 Blas1.Scale(-1.0, _d.AsSpan());
             }
             else
             {
-                for (int i = 0; i < _d.Length; i++) _d[i] = -_g[i];
+                for (int i = 0; i < _d.Length; i++) _d[i] = -G[i];
                 alpha0 = 1 / Math.Max(GradientNorm, 1e-300);
             }
-            _phi.Reset(X, F, _g, _d);
+            _phi.Reset(X, F, G, _d);
             var ls = search.Search(_phi, alpha0);
             if (!ls.Succeeded)
-            {
-                StepNorm = 0;
-                Message = $"The {search.Name} line search along the Newton direction failed ({ls.Status}) after {_phi.Evaluations} evaluations (Hessian shift τ = {_system.Shift:G3}).";
-                return StepOutcome.LineSearchFailed;
-            }
+                return Stop(StepOutcome.LineSearchFailed, $"The {search.Name} line search along the Newton direction failed ({ls.Status}) after {_phi.Evaluations} evaluations (Hessian shift τ = {_system.Shift:G3}).");
             _phi.EnsureGradientAt(ls.Step);
-            StepNorm = ls.Step * _phi.DirectionNorm;
-            _phi.TrialX.CopyTo(X);
-            _phi.TrialGradient.CopyTo(_g);
-            F = _phi.TrialValue;
-            GradientNorm = InfinityNorm(_g);
+            Accept(_phi.TrialX, _phi.TrialGradient, _phi.TrialValue, ls.Step * _phi.DirectionNorm);
             return StepOutcome.Continue;
         }
     }

@@ -51,9 +51,8 @@ public sealed class TrustRegionNewtonCG : Minimizer<IHessianVectorObjective>
         return new Run(evaluator, this);
     }
 
-    private sealed class Run(ObjectiveEvaluator evaluator, TrustRegionNewtonCG p) : MinimizerRun(evaluator, null)
+    private sealed class Run(ObjectiveEvaluator evaluator, TrustRegionNewtonCG p) : SecondOrderRun(evaluator)
     {
-        private readonly double[] _g = new double[evaluator.Dimension];
         private readonly double[] _s = new double[evaluator.Dimension];
         private readonly double[] _hs = new double[evaluator.Dimension];
         private readonly double[] _r = new double[evaluator.Dimension];
@@ -66,16 +65,14 @@ public sealed class TrustRegionNewtonCG : Minimizer<IHessianVectorObjective>
 
         public override StepOutcome Start()
         {
-            F = Evaluator.ValueAndGradient(X, _g);
-            GradientNorm = InfinityNorm(_g);
             _radius = p.InitialRadius ?? Math.Max(1, Blas1.Norm2<double>(X) / 10);
-            return double.IsFinite(F) ? StepOutcome.Continue : StepOutcome.NonFinite;
+            return base.Start();
         }
 
         public override StepOutcome Step()
         {
             bool onBoundary = SteihaugCG();
-            double predicted = -(Blas1.Dot<double>(_g, _s) + 0.5 * Blas1.Dot<double>(_s, _hs));
+            double predicted = -(Blas1.Dot<double>(G, _s) + 0.5 * Blas1.Dot<double>(_s, _hs));
             double sNorm = Blas1.Norm2<double>(_s);
             X.CopyTo(_xTrial, 0);
             Blas1.Axpy(1.0, _s, _xTrial);
@@ -88,23 +85,10 @@ public sealed class TrustRegionNewtonCG : Minimizer<IHessianVectorObjective>
             if (rho < 0.25) _radius = 0.25 * Math.Min(sNorm, _radius);
             else if (rho > 0.75 && onBoundary) _radius = Math.Min(p.RadiusGrowth * _radius, p.MaxRadius);
 
-            if (rho > p.AcceptanceThreshold)
-            {
-                StepNorm = InfinityNorm(_s);
-                _xTrial.CopyTo(X, 0);
-                _gTrial.CopyTo(_g, 0);
-                F = fTrial;
-                GradientNorm = InfinityNorm(_g);
-            }
-            else
-            {
-                StepNorm = 0;
-            }
+            if (rho > p.AcceptanceThreshold) Accept(_xTrial, _gTrial, fTrial, InfinityNorm(_s));
+            else StepNorm = 0;
             if (_radius < Math.Max(1e-300, 2.220446049250313e-16 * Blas1.Norm2<double>(X)))
-            {
-                Message = $"The trust radius fell to {_radius:G3}, below machine epsilon × ‖x‖₂, without the gradient test holding (‖g‖∞ = {GradientNorm:G3}).";
-                return StepOutcome.Stalled;
-            }
+                return Stop(StepOutcome.Stalled, $"The trust radius fell to {_radius:G3}, below machine epsilon × ‖x‖₂, without the gradient test holding (‖g‖∞ = {GradientNorm:G3}).");
             return StepOutcome.Continue;
         }
 
@@ -112,10 +96,10 @@ public sealed class TrustRegionNewtonCG : Minimizer<IHessianVectorObjective>
         /// true when s is on the boundary.</summary>
         private bool SteihaugCG()
         {
-            int n = _g.Length;
+            int n = G.Length;
             _s.AsSpan().Clear();
             _hs.AsSpan().Clear();
-            _g.CopyTo(_r, 0);
+            G.CopyTo(_r, 0);
             for (int i = 0; i < n; i++) _d[i] = -_r[i];
             double rr = Blas1.Dot<double>(_r, _r);
             double gNorm = Math.Sqrt(rr);
