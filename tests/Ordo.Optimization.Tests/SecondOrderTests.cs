@@ -210,7 +210,7 @@ public class SecondOrderTests(ITestOutputHelper output)
     {
         var r = new Newton().Minimize(new Rosenbrock(), [-1.2, 1], options: new MinimizeOptions { KeepTrace = true });
         Assert.True(r.Converged, r.ToString());
-        // Nocedal & Wright report 21 iterations for Newton with backtracking from (−1.2, 1) (Table 3.? is for gd); allow a range.
+        // Line-search Newton from (−1.2, 1) takes a few dozen iterations at most (24 measured); one Hessian each.
         Assert.InRange(r.Iterations, 10, 30);
         // Quadratic convergence: the last gradient norms square (up to a constant).
         var g = r.Trace!.Select(e => e.GradientNorm).Where(v => v > 0).ToArray();

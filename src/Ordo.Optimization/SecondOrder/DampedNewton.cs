@@ -13,10 +13,11 @@ namespace Ordo.Optimization;
 /// this bound; the rate is O(L²D⁴/k²) globally and quadratic locally.</para>
 /// <para>Backtracking on L (the default, <see cref="AdaptiveSmoothness"/>): a trial is accepted when f(x⁺) is below the
 /// bound above; otherwise L is doubled and the step recomputed; after each accepted step L is halved, so L tracks the
-/// local constant (Nesterov's universal-method device, as in the follow-up of Hanzely, Abdukhakimov and Takáč, "Damped
-/// Newton method with near-optimal global O(k⁻³) convergence rate", 2024). That follow-up's O(k⁻³) step-size schedules
-/// were <b>not</b> implemented: their formulas could not be established from the sources available here, so this is
-/// AICN with backtracking on L, whose guarantee is AICN's O(k⁻²). With <see cref="AdaptiveSmoothness"/> = false it is
+/// local constant (Nesterov's universal-method device). The follow-up of Hanzely, Abdukhakimov and Takáč, "Newton method revisited:
+/// global convergence rates up to O(k⁻³) for stepsize schedules and linesearch procedures" (arXiv:2405.18926, 2024; the
+/// seed's "damped Newton method with near-optimal global O(k⁻³) convergence rate"), proposes step-size schedules with an
+/// O(k⁻³) rate; they were <b>not</b> implemented: only the paper's abstract was reachable here, not its formulas, so this
+/// is AICN with backtracking on L, whose guarantee is AICN's O(k⁻²). With <see cref="AdaptiveSmoothness"/> = false it is
 /// AICN with the fixed constant <see cref="Smoothness"/> (a non-finite trial value still doubles L).</para>
 /// <para>An indefinite or singular Hessian is shifted to ∇²f + τI (Nocedal &amp; Wright's Algorithm 3.3); AICN's analysis
 /// assumes convexity, so this is a safeguard, not part of the method.</para>
