@@ -463,4 +463,28 @@ public class SecondOrderTests(ITestOutputHelper output)
             h[0] = Math.Abs(u) < 1 ? (2 * w + 4 * u * u) / (w * w) + 0.2 : double.NaN;
         }
     }
+
+    [Theory]
+    [InlineData("newton")]
+    [InlineData("damped-newton")]
+    [InlineData("lazy-newton")]
+    [InlineData("trust-region")]
+    public void IterationsAllocateNothing(string name)
+    {
+        // The same run stopped after 3 and after 15 iterations allocates the same (setup and result only): the
+        // iterations themselves allocate nothing.
+        var f = new Rosenbrock();
+        var m = Minimizers.Create(name);
+        long Bytes(int iterations)
+        {
+            var o = new MinimizeOptions { MaxIterations = iterations, GradientTolerance = 0 };
+            m.Minimize(f, [-1.2, 1], options: o);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var r = m.Minimize(f, [-1.2, 1], options: o);
+            Assert.Equal(iterations, r.Iterations);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        long few = Bytes(3), many = Bytes(15);
+        Assert.True(Math.Abs(many - few) <= 256, $"{name}: {few} B for 3 iterations, {many} B for 15");
+    }
 }
