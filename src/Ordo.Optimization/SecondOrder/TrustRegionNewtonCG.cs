@@ -143,11 +143,23 @@ public sealed class TrustRegionNewtonCG : Minimizer<IHessianVectorObjective>
             return false;
         }
 
-        /// <summary>Follows d from s to the boundary (negative curvature, or a non-finite first product).</summary>
+        /// <summary>Moves s along ±d to the boundary point with the lower model value (Nocedal–Wright Algorithm 7.2:
+        /// "find τ such that p = z + τd minimizes m(p) and satisfies ‖p‖ = Δ"), at negative curvature, or along +d after
+        /// a non-finite first product (the model is then linear).</summary>
         private void ToBoundary(bool zeroCurvatureProduct)
         {
             double ss = Blas1.Dot<double>(_s, _s), sd = Blas1.Dot<double>(_s, _d), dd = Blas1.Dot<double>(_d, _d);
             double tau = BoundaryStep(ss, sd, dd);
+            if (!zeroCurvatureProduct && ss > 0)
+            {
+                // The other root (τ⁻ ≤ 0): τ⁺τ⁻ = (‖s‖² − Δ²)/‖d‖². Model change m(s + τd) − m(s) = τ(gᵀd + dᵀHs) + ½τ²dᵀHd.
+                double tauMinus = (ss - _radius * _radius) / (dd * tau);
+                double slope = Blas1.Dot<double>(G, _d) + Blas1.Dot<double>(_d, _hs);
+                double curvature = Blas1.Dot<double>(_d, _hd);
+                double mPlus = tau * slope + 0.5 * tau * tau * curvature;
+                double mMinus = tauMinus * slope + 0.5 * tauMinus * tauMinus * curvature;
+                if (double.IsFinite(tauMinus) && mMinus < mPlus) tau = tauMinus;
+            }
             Blas1.Axpy(tau, _d, _s);
             if (!zeroCurvatureProduct) Blas1.Axpy(tau, _hd, _hs);
         }
