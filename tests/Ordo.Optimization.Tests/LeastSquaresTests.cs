@@ -1,3 +1,5 @@
+using Xunit.Abstractions;
+
 namespace Ordo.Optimization.Tests;
 
 /// <summary>A least-squares objective from delegates: residuals and an analytic Jacobian (row-major).</summary>
@@ -138,8 +140,28 @@ internal static class Mgh
         });
 }
 
-public class LeastSquaresTests
+public class LeastSquaresTests(ITestOutputHelper output)
 {
+    /// <summary>Prints the figures quoted in docs/optimization/least-squares.md (run with
+    /// <c>--logger "console;verbosity=detailed"</c>) and checks that lm solves every problem.</summary>
+    [Fact]
+    public void FiguresOnMghProblems()
+    {
+        output.WriteLine("problem | method | status | F | F* | iterations | f evals | J evals");
+        foreach (var row in Problems)
+        {
+            string name = (string)row[0];
+            double[] x0 = (double[])row[1];
+            double fStar = (double)row[2];
+            foreach (var method in new IMinimizer[] { new LevenbergMarquardt(), new GaussNewton() })
+            {
+                var r = method.Minimize(ByName(name), x0);
+                output.WriteLine($"{name} | {method.Name} | {r.StatusName} | {r.F:G10} | {fStar:G10} | {r.Iterations} | {r.FunctionEvaluations} | {r.GradientEvaluations}");
+                if (method is LevenbergMarquardt) Assert.True(r.Converged, r.ToString());
+            }
+        }
+    }
+
     private static double[] Ones(int n) => Enumerable.Repeat(1.0, n).ToArray();
 
     public static TheoryData<string, double[], double> Problems => new()
@@ -296,8 +318,10 @@ public class LeastSquaresTests
             dx = Math.Sqrt(dx);
             Assert.True(lambda >= 0, $"trial {trial}: λ = {lambda}");
             Assert.True(dx <= 1.1 * delta * (1 + 1e-12), $"trial {trial}: ‖Dp‖ = {dx}, Δ = {delta}, λ = {lambda}");
-            if (lambda > 0 && lmpar.Iterations < 10)
-                Assert.True(dx >= 0.9 * delta * (1 - 1e-12) || dx < delta, $"trial {trial}: ‖Dp‖ = {dx}, Δ = {delta}");
+            // With J of full rank the lower bound l is positive, so the iteration stops only inside the band
+            // |‖Dp‖ − Δ| ≤ 0.1Δ (or after 10 iterations).
+            if (trial % 5 != 0 && lambda > 0 && lmpar.Iterations < 10)
+                Assert.True(Math.Abs(dx - delta) <= 0.1 * delta * (1 + 1e-12), $"trial {trial}: ‖Dp‖ = {dx}, Δ = {delta}, λ = {lambda}");
             // x(λ) solves (JᵀJ + λD²) x = Jᵀr.
             for (int j = 0; j < n; j++)
             {
