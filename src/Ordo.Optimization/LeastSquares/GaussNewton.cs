@@ -38,9 +38,7 @@ public sealed class GaussNewton : Minimizer<ILeastSquaresObjective>
     /// <inheritdoc/>
     protected override void Validate(IObjective objective, Bounds? bounds)
     {
-        var ls = (ILeastSquaresObjective)objective;
-        if (ls.ResidualCount < 1)
-            throw new ArgumentException($"The least-squares objective has {ls.ResidualCount} residuals; it must have at least 1.", nameof(objective));
+        LeastSquaresRun.RequireResiduals(objective);
         Guard.NonNegative(RankTolerance, nameof(RankTolerance));
     }
 
@@ -48,63 +46,32 @@ public sealed class GaussNewton : Minimizer<ILeastSquaresObjective>
     protected override MinimizerRun CreateRun(ObjectiveEvaluator evaluator, Bounds? bounds, MinimizeOptions options)
         => new Run(evaluator, this, LineSearch.Clone());
 
-    private sealed class Run : MinimizerRun
+    private sealed class Run : LeastSquaresRun
     {
         private readonly GaussNewton _method;
         private readonly ILineSearch _search;
-        private readonly int _m;
-        private readonly double[] _r, _rTrial, _j, _g, _qtr, _p, _z, _xTrial;
-        private readonly PivotedQR _qr;
+        private readonly double[] _z;
         private readonly LineFunction _phi;
 
-        public Run(ObjectiveEvaluator evaluator, GaussNewton method, ILineSearch search) : base(evaluator, null)
+        public Run(ObjectiveEvaluator evaluator, GaussNewton method, ILineSearch search) : base(evaluator)
         {
             _method = method;
             _search = search;
-            int n = evaluator.Dimension;
-            _m = evaluator.ResidualCount;
-            _r = new double[_m];
-            _rTrial = new double[_m];
-            _j = new double[_m * n];
-            _g = new double[n];
-            _qtr = new double[Math.Max(_m, n)];
-            _p = new double[n];
-            _z = new double[n];
-            _xTrial = new double[n];
-            _qr = new PivotedQR(_m, n);
+            _z = new double[evaluator.Dimension];
             _phi = new LineFunction(evaluator);
         }
 
-        /// <summary>The numerical rank of J at the last linearization.</summary>
+        /// <summary>The numerical rank of J at the last step.</summary>
         public int Rank { get; private set; }
-
-        public override StepOutcome Start()
-        {
-            F = Evaluator.Residuals(X, _r);
-            if (!double.IsFinite(F)) return StepOutcome.NonFinite;
-            Linearize();
-            return StepOutcome.Continue;
-        }
-
-        private void Linearize()
-        {
-            Evaluator.Jacobian(X, _j);
-            LeastSquares.Gradient(_j, _r, Dimension, _g);
-            Evaluator.NoteGradient(X, _g);
-            GradientNorm = InfinityNorm(_g);
-        }
 
         public override StepOutcome Step()
         {
             int n = Dimension;
-            _qr.Factor(_j);
-            _qtr.AsSpan().Clear();
-            _r.CopyTo(_qtr, 0);
-            _qr.ApplyQTranspose(_qtr.AsSpan(0, _m));
-            Rank = _qr.Rank(_method.RankTolerance);
-            _qr.SolveMinimumNorm(_qtr, Rank, _p, _z);
-            for (int j = 0; j < n; j++) _p[j] = -_p[j];
-            double slope = Blas1.Dot<double>(_g, _p);
+            FactorAndProject();
+            Rank = Qr.Rank(_method.RankTolerance);
+            Qr.SolveMinimumNorm(Qtr, Rank, P, _z);
+            for (int j = 0; j < n; j++) P[j] = -P[j];
+            double slope = Blas1.Dot<double>(Grad, P);
             if (!(slope < 0) || !double.IsFinite(slope))
             {
                 StepNorm = 0;
@@ -114,16 +81,16 @@ public sealed class GaussNewton : Minimizer<ILeastSquaresObjective>
             }
 
             // Full step first, keeping its residuals.
-            for (int j = 0; j < n; j++) _xTrial[j] = X[j] + _p[j];
-            double f1 = Evaluator.Residuals(_xTrial, _rTrial);
+            for (int j = 0; j < n; j++) XTrial[j] = X[j] + P[j];
+            double f1 = Evaluator.Residuals(XTrial, ResTrial);
             if (double.IsFinite(f1) && f1 <= F + _method.SufficientDecrease * slope)
             {
-                Accept(_xTrial, _rTrial, f1, InfinityNorm(_p));
+                Accept(XTrial, ResTrial, f1, InfinityNorm(P));
                 return StepOutcome.Continue;
             }
             double alpha0 = double.IsFinite(f1) ? -slope / (2 * (f1 - F - slope)) : 0.1;
             alpha0 = Math.Clamp(double.IsFinite(alpha0) ? alpha0 : 0.1, 0.1, 0.5);
-            _phi.Reset(X, F, _g, _p);
+            _phi.Reset(X, F, Grad, P);
             var ls = _search.Search(_phi, alpha0, 1);
             if (!ls.Succeeded)
             {
@@ -131,16 +98,16 @@ public sealed class GaussNewton : Minimizer<ILeastSquaresObjective>
                 Message = $"The {_search.Name} line search along the Gauss–Newton step failed ({ls.Status}) after {_phi.Evaluations + 1} evaluations.";
                 return StepOutcome.LineSearchFailed;
             }
-            _phi.TrialX.CopyTo(_xTrial);
-            double f = Evaluator.Residuals(_xTrial, _rTrial);
-            Accept(_xTrial, _rTrial, f, ls.Step * InfinityNorm(_p));
+            _phi.TrialX.CopyTo(XTrial);
+            double f = Evaluator.Residuals(XTrial, ResTrial);
+            Accept(XTrial, ResTrial, f, ls.Step * InfinityNorm(P));
             return StepOutcome.Continue;
         }
 
         private void Accept(ReadOnlySpan<double> x, ReadOnlySpan<double> r, double f, double stepNorm)
         {
             x.CopyTo(X);
-            r.CopyTo(_r);
+            r.CopyTo(Res);
             F = f;
             StepNorm = stepNorm;
             Linearize();

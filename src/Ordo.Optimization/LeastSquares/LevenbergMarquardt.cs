@@ -40,9 +40,7 @@ public sealed class LevenbergMarquardt : Minimizer<ILeastSquaresObjective>
     /// <inheritdoc/>
     protected override void Validate(IObjective objective, Bounds? bounds)
     {
-        var ls = (ILeastSquaresObjective)objective;
-        if (ls.ResidualCount < 1)
-            throw new ArgumentException($"The least-squares objective has {ls.ResidualCount} residuals; it must have at least 1.", nameof(objective));
+        LeastSquaresRun.RequireResiduals(objective);
         Guard.Positive(InitialRadiusFactor, nameof(InitialRadiusFactor));
         Guard.NonNegative(RelativeReductionTolerance, nameof(RelativeReductionTolerance));
     }
@@ -51,57 +49,32 @@ public sealed class LevenbergMarquardt : Minimizer<ILeastSquaresObjective>
     protected override MinimizerRun CreateRun(ObjectiveEvaluator evaluator, Bounds? bounds, MinimizeOptions options)
         => new Run(evaluator, this);
 
-    private sealed class Run : MinimizerRun
+    private sealed class Run : LeastSquaresRun
     {
         private readonly LevenbergMarquardt _method;
-        private readonly int _m;
-        private readonly double[] _r, _rTrial, _j, _g, _qtr, _diag, _p, _xTrial, _work;
-        private readonly PivotedQR _qr;
+        private readonly double[] _diag, _work;
         private readonly LevenbergMarquardtParameter _lmpar;
         private double _delta, _lambda, _xnorm;
         private bool _first = true;
 
-        public Run(ObjectiveEvaluator evaluator, LevenbergMarquardt method) : base(evaluator, null)
+        public Run(ObjectiveEvaluator evaluator, LevenbergMarquardt method) : base(evaluator)
         {
             _method = method;
             int n = evaluator.Dimension;
-            _m = evaluator.ResidualCount;
-            _r = new double[_m];
-            _rTrial = new double[_m];
-            _j = new double[_m * n];
-            _g = new double[n];
-            _qtr = new double[Math.Max(_m, n)];
             _diag = new double[n];
-            _p = new double[n];
-            _xTrial = new double[n];
             _work = new double[n];
-            _qr = new PivotedQR(_m, n);
             _lmpar = new LevenbergMarquardtParameter(n);
         }
 
-        public override StepOutcome Start()
-        {
-            F = Evaluator.Residuals(X, _r);
-            if (!double.IsFinite(F)) return StepOutcome.NonFinite;
-            Linearize();
-            return StepOutcome.Continue;
-        }
-
         /// <summary>Jacobian, gradient, QR, scaling and Qᵀr at the current X.</summary>
-        private void Linearize()
+        protected override void Linearize()
         {
             int n = Dimension;
-            Evaluator.Jacobian(X, _j);
-            LeastSquares.Gradient(_j, _r, n, _g);
-            Evaluator.NoteGradient(X, _g);
-            GradientNorm = InfinityNorm(_g);
-            _qr.Factor(_j);
-            _qtr.AsSpan().Clear();
-            _r.CopyTo(_qtr, 0);
-            _qr.ApplyQTranspose(_qtr.AsSpan(0, _m));
+            base.Linearize();
+            FactorAndProject();
             for (int j = 0; j < n; j++)
             {
-                double c = _qr.ColumnNorms[j];
+                double c = Qr.ColumnNorms[j];
                 if (_first) _diag[j] = c == 0 ? 1 : c;
                 else _diag[j] = Math.Max(_diag[j], c);
             }
@@ -123,12 +96,12 @@ public sealed class LevenbergMarquardt : Minimizer<ILeastSquaresObjective>
             int n = Dimension;
             double fnorm = Math.Sqrt(F);
             // p = −x(λ) with (JᵀJ + λD²) x = Jᵀr.
-            _lambda = _lmpar.Solve(_qr, _diag, _qtr, _delta, _lambda, _p);
-            for (int j = 0; j < n; j++) _p[j] = -_p[j];
-            double pnorm = ScaledNorm(_p);
+            _lambda = _lmpar.Solve(Qr, _diag, Qtr, _delta, _lambda, P);
+            for (int j = 0; j < n; j++) P[j] = -P[j];
+            double pnorm = ScaledNorm(P);
             if (_first) _delta = Math.Min(_delta, pnorm);
-            for (int j = 0; j < n; j++) _xTrial[j] = X[j] + _p[j];
-            double f1 = Evaluator.Residuals(_xTrial, _rTrial);
+            for (int j = 0; j < n; j++) XTrial[j] = X[j] + P[j];
+            double f1 = Evaluator.Residuals(XTrial, ResTrial);
             double fnorm1 = Math.Sqrt(f1);
 
             // Predicted reduction, relative to f: (‖Jp‖² + 2λ‖Dp‖²)/f, with ‖Jp‖ = ‖R·Pᵀp‖.
@@ -136,7 +109,7 @@ public sealed class LevenbergMarquardt : Minimizer<ILeastSquaresObjective>
             for (int i = 0; i < n; i++)
             {
                 double s = 0;
-                for (int j = i; j < n; j++) s += _qr[i, j] * _p[_qr.Permutation[j]];
+                for (int j = i; j < n; j++) s += Qr[i, j] * P[Qr.Permutation[j]];
                 _work[i] = s;
             }
             jp = Blas1.Norm2<double>(_work);
@@ -165,9 +138,9 @@ public sealed class LevenbergMarquardt : Minimizer<ILeastSquaresObjective>
 
             if (ratio >= 1e-4)
             {
-                StepNorm = InfinityNorm(_p);
-                _xTrial.CopyTo(X);
-                _rTrial.CopyTo(_r);
+                StepNorm = InfinityNorm(P);
+                XTrial.CopyTo(X);
+                ResTrial.CopyTo(Res);
                 F = f1;
                 Linearize();
             }
