@@ -178,7 +178,7 @@ public class ZerothOrderTests(ITestOutputHelper output)
     public void TwoPointEvaluationsScaleWithDirections()
     {
         // Evaluations to reach f ≤ −0.99 from the saddle, m = 1, 2, 4 (2m per iteration), each over 5 seeds.
-        var perIteration = new Dictionary<int, double>();
+        var meanEvaluations = new Dictionary<int, double>();
         foreach (int m in new[] { 1, 2, 4 })
         {
             long evaluations = 0, iterations = 0;
@@ -195,13 +195,14 @@ public class ZerothOrderTests(ITestOutputHelper output)
                 evaluations += r.FunctionEvaluations;
                 iterations += r.Iterations;
             }
-            perIteration[m] = (double)evaluations / iterations;
+            meanEvaluations[m] = evaluations / 5.0;
             output.WriteLine($"m = {m}: mean iterations to f <= -0.99 = {iterations / 5.0}, mean evaluations = {evaluations / 5.0}");
-            // More directions reduce the estimator's variance, not the iterations of the escape (driven by the
-            // perturbation and the negative curvature), so iterations stay within a factor 3 of each other.
             Assert.InRange(iterations / 5.0, 20, 400);
         }
-        Assert.True(perIteration[1] < perIteration[2] && perIteration[2] < perIteration[4]);
+        // More directions reduce the estimator's variance but hardly shorten the escape (driven by the perturbation
+        // and the negative curvature), so two evaluations per iteration (m = 1) is the cheapest way out.
+        Assert.True(meanEvaluations[1] < meanEvaluations[2] && meanEvaluations[2] < meanEvaluations[4],
+            string.Join(", ", meanEvaluations.Select(kv => $"m={kv.Key}: {kv.Value}")));
     }
 
     [Fact]
