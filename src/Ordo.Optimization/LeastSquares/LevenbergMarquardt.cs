@@ -27,6 +27,11 @@ public sealed class LevenbergMarquardt : Minimizer<ILeastSquaresObjective>
     /// <summary>Initial radius factor: Δ₀ = factor·‖D x₀‖ (or factor when that is 0). Default 100 (Moré).</summary>
     public double InitialRadiusFactor { get; init; } = 100;
 
+    /// <summary>True (default): D is the running maximum of the Jacobian's column norms (Moré's scaling, MINPACK's
+    /// mode 1), which makes the method invariant to scaling the variables. False: D = I (MINPACK's mode 2 with unit
+    /// <c>diag</c>, what scipy's <c>least_squares(method="lm")</c> does with its default <c>x_scale=1.0</c>).</summary>
+    public bool JacobianScaling { get; init; } = true;
+
     /// <summary>Moré's ftol: converged when the relative actual and predicted reductions of f are both at or below
     /// it (and ρ ≤ 2). 0 (default) turns the test off; MINPACK's default is about 1.5e-8.</summary>
     public double RelativeReductionTolerance { get; init; }
@@ -74,7 +79,7 @@ public sealed class LevenbergMarquardt : Minimizer<ILeastSquaresObjective>
             FactorAndProject();
             for (int j = 0; j < n; j++)
             {
-                double c = Qr.ColumnNorms[j];
+                double c = _method.JacobianScaling ? Qr.ColumnNorms[j] : 1;
                 if (_first) _diag[j] = c == 0 ? 1 : c;
                 else _diag[j] = Math.Max(_diag[j], c);
             }
