@@ -301,6 +301,20 @@ public class LeastSquaresTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void FewerResidualsThanVariablesIsAllowed()
+    {
+        // m = 1 < n = 2: r = x₁ + 2x₂ − 5 (J = [1 2]). Gauss–Newton's minimum-norm step from 0 is (1, 2); lm also
+        // reaches f = 0.
+        var p = new Residuals("underdetermined", 2, 1, (x, r) => r[0] = x[0] + 2 * x[1] - 5, (x, J) => { J[0] = 1; J[1] = 2; });
+        var gn = new GaussNewton().Minimize(p, [0, 0]);
+        Assert.Equal(1, gn.X[0], 1e-12);
+        Assert.Equal(2, gn.X[1], 1e-12);
+        var lm = new LevenbergMarquardt().Minimize(p, [0, 0]);
+        Assert.True(lm.Converged, lm.ToString());
+        Assert.True(lm.F <= 1e-20, lm.ToString());
+    }
+
+    [Fact]
     public void RankOneWithZeroColumnsReachesTheClosedFormMinimum()
     {
         const int n = 10, m = 20;

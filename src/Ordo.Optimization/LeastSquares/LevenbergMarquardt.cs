@@ -61,6 +61,7 @@ public sealed class LevenbergMarquardt : Minimizer<ILeastSquaresObjective>
         private readonly LevenbergMarquardtParameter _lmpar;
         private double _delta, _lambda, _xnorm;
         private bool _first = true;
+        private bool _scaled;
 
         public Run(ObjectiveEvaluator evaluator, LevenbergMarquardt method) : base(evaluator)
         {
@@ -80,11 +81,12 @@ public sealed class LevenbergMarquardt : Minimizer<ILeastSquaresObjective>
             for (int j = 0; j < n; j++)
             {
                 double c = _method.JacobianScaling ? Qr.ColumnNorms[j] : 1;
-                if (_first) _diag[j] = c == 0 ? 1 : c;
+                if (!_scaled) _diag[j] = c == 0 ? 1 : c;
                 else _diag[j] = Math.Max(_diag[j], c);
             }
             _xnorm = ScaledNorm(X);
-            if (_first) _delta = _xnorm == 0 ? _method.InitialRadiusFactor : _method.InitialRadiusFactor * _xnorm;
+            if (!_scaled) _delta = _xnorm == 0 ? _method.InitialRadiusFactor : _method.InitialRadiusFactor * _xnorm;
+            _scaled = true;
         }
 
         private double ScaledNorm(ReadOnlySpan<double> v)
@@ -139,10 +141,10 @@ public sealed class LevenbergMarquardt : Minimizer<ILeastSquaresObjective>
                 _delta = pnorm / 0.5;
                 _lambda *= 0.5;
             }
-            _first = false;
 
             if (ratio >= 1e-4)
             {
+                _first = false; // Moré's first iteration (Δ ≤ ‖Dp‖) lasts until a step is accepted
                 StepNorm = InfinityNorm(P);
                 XTrial.CopyTo(X);
                 ResTrial.CopyTo(Res);
