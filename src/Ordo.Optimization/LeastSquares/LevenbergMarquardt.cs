@@ -112,14 +112,13 @@ public sealed class LevenbergMarquardt : Minimizer<ILeastSquaresObjective>
             double fnorm1 = Math.Sqrt(f1);
 
             // Predicted reduction, relative to f: (‖Jp‖² + 2λ‖Dp‖²)/f, with ‖Jp‖ = ‖R·Pᵀp‖.
-            double jp = 0;
             for (int i = 0; i < n; i++)
             {
                 double s = 0;
                 for (int j = i; j < n; j++) s += Qr[i, j] * P[Qr.Permutation[j]];
                 _work[i] = s;
             }
-            jp = Blas1.Norm2<double>(_work);
+            double jp = Blas1.Norm2<double>(_work);
             double t1 = fnorm == 0 ? 0 : jp / fnorm;
             double t2 = fnorm == 0 ? 0 : Math.Sqrt(_lambda) * pnorm / fnorm;
             double prered = t1 * t1 + 2 * t2 * t2;
