@@ -561,6 +561,22 @@ public readonly struct Dual<T> : IFloatingPointIeee754<Dual<T>> where T : IFloat
     static bool INumberBase<Dual<T>>.TryConvertToTruncating<TOther>(Dual<T> value, out TOther result)
         => TryConvertTo(value, out result, ConversionKind.Truncating);
 
+    /// <summary>A constant (tangent 0) with the value of <paramref name="value"/> converted to T, checked.</summary>
+    /// <exception cref="NotSupportedException">T cannot be created from <typeparamref name="TOther"/>.</exception>
+    public static Dual<T> CreateChecked<TOther>(TOther value) where TOther : INumberBase<TOther>
+        => TryConvertFrom(value, out var r, ConversionKind.Checked) ? r : throw NotSupported<TOther>();
+    /// <summary>A constant (tangent 0) with the value of <paramref name="value"/> converted to T, saturating.</summary>
+    /// <exception cref="NotSupportedException">T cannot be created from <typeparamref name="TOther"/>.</exception>
+    public static Dual<T> CreateSaturating<TOther>(TOther value) where TOther : INumberBase<TOther>
+        => TryConvertFrom(value, out var r, ConversionKind.Saturating) ? r : throw NotSupported<TOther>();
+    /// <summary>A constant (tangent 0) with the value of <paramref name="value"/> converted to T, truncating.</summary>
+    /// <exception cref="NotSupportedException">T cannot be created from <typeparamref name="TOther"/>.</exception>
+    public static Dual<T> CreateTruncating<TOther>(TOther value) where TOther : INumberBase<TOther>
+        => TryConvertFrom(value, out var r, ConversionKind.Truncating) ? r : throw NotSupported<TOther>();
+
+    private static NotSupportedException NotSupported<TOther>()
+        => new($"Cannot create a Dual<{typeof(T).Name}> from a {typeof(TOther).Name}.");
+
     private enum ConversionKind { Checked, Saturating, Truncating }
 
     private static bool TryConvertFrom<TOther>(TOther value, out Dual<T> result, ConversionKind kind) where TOther : INumberBase<TOther>
