@@ -645,44 +645,26 @@ public readonly struct Dual<T> : IFloatingPointIeee754<Dual<T>> where T : IFloat
 
     /// <summary>Tries to parse a value (tangent 0).</summary>
     public static bool TryParse([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? s, IFormatProvider? provider, out Dual<T> result)
-    {
-        bool ok = T.TryParse(s, provider, out T? v);
-        result = new(v!, T.Zero);
-        return ok;
-    }
+        => ParsedConstant(T.TryParse(s, provider, out T? v), v, out result);
     /// <summary>Tries to parse a value (tangent 0).</summary>
     public static bool TryParse([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? s, NumberStyles style, IFormatProvider? provider, out Dual<T> result)
-    {
-        bool ok = T.TryParse(s, style, provider, out T? v);
-        result = new(v!, T.Zero);
-        return ok;
-    }
+        => ParsedConstant(T.TryParse(s, style, provider, out T? v), v, out result);
     /// <summary>Tries to parse a value (tangent 0).</summary>
     public static bool TryParse(ReadOnlySpan<char> s, IFormatProvider? provider, out Dual<T> result)
-    {
-        bool ok = T.TryParse(s, provider, out T? v);
-        result = new(v!, T.Zero);
-        return ok;
-    }
+        => ParsedConstant(T.TryParse(s, provider, out T? v), v, out result);
     /// <summary>Tries to parse a value (tangent 0).</summary>
     public static bool TryParse(ReadOnlySpan<char> s, NumberStyles style, IFormatProvider? provider, out Dual<T> result)
-    {
-        bool ok = T.TryParse(s, style, provider, out T? v);
-        result = new(v!, T.Zero);
-        return ok;
-    }
+        => ParsedConstant(T.TryParse(s, style, provider, out T? v), v, out result);
     /// <summary>Tries to parse a UTF-8 value (tangent 0).</summary>
     public static bool TryParse(ReadOnlySpan<byte> utf8Text, IFormatProvider? provider, out Dual<T> result)
-    {
-        bool ok = T.TryParse(utf8Text, provider, out T? v);
-        result = new(v!, T.Zero);
-        return ok;
-    }
+        => ParsedConstant(T.TryParse(utf8Text, provider, out T? v), v, out result);
     /// <summary>Tries to parse a UTF-8 value (tangent 0).</summary>
     public static bool TryParse(ReadOnlySpan<byte> utf8Text, NumberStyles style, IFormatProvider? provider, out Dual<T> result)
+        => ParsedConstant(T.TryParse(utf8Text, style, provider, out T? v), v, out result);
+
+    private static bool ParsedConstant(bool ok, T? value, out Dual<T> result)
     {
-        bool ok = T.TryParse(utf8Text, style, provider, out T? v);
-        result = new(v!, T.Zero);
+        result = new(value!, T.Zero);
         return ok;
     }
 
