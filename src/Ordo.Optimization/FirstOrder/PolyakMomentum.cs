@@ -33,7 +33,8 @@ public enum PolyakMomentumForm
 /// capped by <see cref="MaxStep"/>; a non-finite f at the new point halves the whole displacement (up to 60 times).
 /// If f(x_k) ≤ f* while ∇f(x_k) ≠ 0 the given f* is wrong and the run stops as stalled, saying so.</para>
 /// <para>Unknown f*: f*_k = f_best,k − δ_k with δ₀ = <see cref="InitialGap"/> (default max(|f(x₀)|, 1)) and δ halved
-/// after every iteration that does not lower the best value (a target level that is too low makes the steps too long).
+/// after <see cref="LevelPatience"/> iterations in a row that do not lower the best value (a target level that is too
+/// low makes the steps too long, and f stops improving).
 /// A heuristic in the spirit of Polyak's target-level methods; the paper's guarantees assume the true f*.</para>
 /// </remarks>
 public sealed class PolyakMomentum : Minimizer<IGradientObjective>
@@ -47,6 +48,11 @@ public sealed class PolyakMomentum : Minimizer<IGradientObjective>
 
     /// <summary>The initial gap δ₀ of the f* estimate when <see cref="OptimalValue"/> is null; null: max(|f(x₀)|, 1).</summary>
     public double? InitialGap { get; init; }
+
+    /// <summary>When <see cref="OptimalValue"/> is null: iterations without a new best value before the gap δ of the
+    /// f* estimate is halved; null (default): max(10, ⌈3/(1 − β)⌉), at least three times the momentum's memory (momentum makes f
+    /// non-monotone, so a few non-improving iterations are no evidence that the level is too low).</summary>
+    public int? LevelPatience { get; init; }
 
     /// <summary>Upper bound on the step α_k (τ_k). Default +∞.</summary>
     public double MaxStep { get; init; } = double.PositiveInfinity;
@@ -66,6 +72,7 @@ public sealed class PolyakMomentum : Minimizer<IGradientObjective>
         if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "Momentum must be in [0, 1).");
         if (OptimalValue is { } fs) Guard.Finite(fs, nameof(OptimalValue));
         if (InitialGap is { } d0) Guard.Positive(d0, nameof(InitialGap));
+        if (LevelPatience is <= 0) throw new ArgumentOutOfRangeException(nameof(LevelPatience), LevelPatience, "LevelPatience must be > 0.");
         if (!(MaxStep > 0)) throw new ArgumentOutOfRangeException(nameof(MaxStep), MaxStep, "MaxStep must be > 0.");
         return new Run(evaluator, this);
     }
@@ -79,6 +86,8 @@ public sealed class PolyakMomentum : Minimizer<IGradientObjective>
         private readonly double[] _point = new double[evaluator.Dimension];
         private readonly double[] _gPoint = new double[evaluator.Dimension];
         private double _best, _gap;
+        private int _sinceBest;
+        private readonly int _patience = m.LevelPatience ?? Math.Max(10, (int)Math.Ceiling(3 / (1 - m.Momentum)));
 
         public override StepOutcome Start()
         {
@@ -146,8 +155,8 @@ public sealed class PolyakMomentum : Minimizer<IGradientObjective>
             StepNorm = InfinityNorm(_step);
             F = fTrial;
             GradientNorm = InfinityNorm(_g);
-            if (m.OptimalValue is null && !(F < _best)) _gap *= 0.5;
-            _best = Math.Min(_best, F);
+            if (F < _best) { _best = F; _sinceBest = 0; }
+            else if (m.OptimalValue is null && ++_sinceBest >= _patience) { _gap *= 0.5; _sinceBest = 0; }
             return StepOutcome.Continue;
         }
     }
