@@ -20,6 +20,9 @@ public sealed class Bfgs : Minimizer<IGradientObjective>
     /// <summary>The line search; default Moré–Thuente with c₂ = 0.9.</summary>
     public ILineSearch LineSearch { get; init; } = new MoreThuenteLineSearch();
 
+    /// <summary>Replace H₀ = I by (yᵀs/yᵀy)·I before the first update (Nocedal &amp; Wright eq. 6.20). Default true.</summary>
+    public bool InitialScaling { get; init; } = true;
+
     /// <inheritdoc/>
     public override string Name => "bfgs";
 
@@ -28,7 +31,7 @@ public sealed class Bfgs : Minimizer<IGradientObjective>
 
     /// <inheritdoc/>
     protected override MinimizerRun CreateRun(ObjectiveEvaluator evaluator, Bounds? bounds, MinimizeOptions options)
-        => new Run(evaluator, LineSearch.Clone());
+        => new Run(evaluator, LineSearch.Clone(), InitialScaling);
 
     private sealed class Run : LineSearchRun
     {
@@ -37,10 +40,12 @@ public sealed class Bfgs : Minimizer<IGradientObjective>
         private readonly double[] _s;
         private readonly double[] _y;
         private readonly double[] _hy;
+        private readonly bool _scale;
         private bool _updated;
 
-        public Run(ObjectiveEvaluator evaluator, ILineSearch search) : base(evaluator, search)
+        public Run(ObjectiveEvaluator evaluator, ILineSearch search, bool scale) : base(evaluator, search)
         {
+            _scale = scale;
             int n = evaluator.Dimension;
             _h = new double[n * n];
             _s = new double[n];
@@ -79,7 +84,7 @@ public sealed class Bfgs : Minimizer<IGradientObjective>
             {
                 // H₀ = (yᵀs / yᵀy)·I before the first update (N&W 6.20).
                 Array.Clear(_h);
-                double scale = sy / yy;
+                double scale = _scale ? sy / yy : 1;
                 for (int i = 0; i < n; i++) _h[i * n + i] = scale;
                 _updated = true;
             }

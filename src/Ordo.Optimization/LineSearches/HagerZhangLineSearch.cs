@@ -33,6 +33,7 @@ public sealed class HagerZhangLineSearch : ILineSearch
     private int _evaluations;
     private double _best;
     private double _bestF;
+    private double _approximatePoint;
 
     /// <summary>δ of the (approximate) Wolfe conditions. Default 0.1.</summary>
     public double Delta { get; init; } = 0.1;
@@ -95,6 +96,7 @@ public sealed class HagerZhangLineSearch : ILineSearch
         _evaluations = 0;
         _best = 0;
         _bestF = f0;
+        _approximatePoint = double.NaN;
         var ctx = new Context(phi, f0, d0, f0 + Epsilon * Math.Abs(f0), maxStep);
         double c = initialStep > 0 && double.IsFinite(initialStep) ? Math.Min(initialStep, maxStep) : Math.Min(1, maxStep);
 
@@ -127,6 +129,15 @@ public sealed class HagerZhangLineSearch : ILineSearch
     private LineSearchResult Finish(LineFunction phi, LineSearchStatus status, bool accepted)
     {
         if (accepted) return new LineSearchResult(phi.TrialStep, phi.TrialValue, LineSearchStatus.Success);
+        if (double.IsFinite(_approximatePoint))
+        {
+            // The Wolfe test could not be met (it needs φ(α) − φ(0) resolved to δαφ'(0)); a point satisfying the
+            // approximate Wolfe conditions was seen: switch to them for the rest of the run, as CG_DESCENT does, and
+            // accept that point (re-evaluated so the trial state belongs to it).
+            _approximateWolfe = true;
+            double f = phi.ValueAndSlope(_approximatePoint, out _);
+            return new LineSearchResult(_approximatePoint, f, LineSearchStatus.Success);
+        }
         return new LineSearchResult(_best, _bestF, status == LineSearchStatus.Success ? LineSearchStatus.MaxEvaluations : status);
     }
 
@@ -142,7 +153,9 @@ public sealed class HagerZhangLineSearch : ILineSearch
         if (f < _bestF) { _bestF = f; _best = alpha; }
         bool curvature = d >= Sigma * ctx.D0;
         bool wolfe = Delta * ctx.D0 >= (f - ctx.F0) / alpha && curvature;
-        bool approximate = UsingApproximateWolfe && (2 * Delta - 1) * ctx.D0 >= d && curvature && f <= ctx.FLevel;
+        bool approximateHolds = (2 * Delta - 1) * ctx.D0 >= d && curvature && f <= ctx.FLevel;
+        if (approximateHolds && f <= ctx.F0) _approximatePoint = alpha;
+        bool approximate = UsingApproximateWolfe && approximateHolds;
         // At the step limit, sufficient decrease with φ still decreasing is all that can be had.
         bool atLimit = alpha >= ctx.MaxStep && d < 0 && f - ctx.F0 <= Delta * alpha * ctx.D0;
         accepted = wolfe || approximate || atLimit;

@@ -66,6 +66,7 @@ public sealed class MoreThuenteLineSearch : ILineSearch
         double stx = 0, fx = finit, gx = ginit;
         double sty = 0, fy = finit, gy = ginit;
         double stmin = 0, stmax = stp + ExtrapolateUpper * stp;
+        double best = 0, bestF = finit; // the lowest φ seen (what a failed search reports)
 
         for (int evaluation = 1; ; evaluation++)
         {
@@ -73,7 +74,7 @@ public sealed class MoreThuenteLineSearch : ILineSearch
             if (!double.IsFinite(f) || !double.IsFinite(g))
             {
                 // Too long: bisect back towards the best finite step and never go beyond this point again.
-                if (evaluation >= MaxEvaluations) return Failed(stx, fx, finit, LineSearchStatus.MaxEvaluations);
+                if (evaluation >= MaxEvaluations) return new LineSearchResult(best, bestF, LineSearchStatus.MaxEvaluations);
                 double back = stx + 0.5 * (stp - stx);
                 if (!brackt || stp > Math.Max(stx, sty))
                 {
@@ -81,11 +82,12 @@ public sealed class MoreThuenteLineSearch : ILineSearch
                     if (brackt) { stmax = Math.Min(stmax, back); }
                 }
                 if (phi.StepBelowRounding(Math.Abs(back - stx)) || back <= 0)
-                    return Failed(stx, fx, finit, LineSearchStatus.StepBelowRounding);
+                    return new LineSearchResult(best, bestF, LineSearchStatus.StepBelowRounding);
                 stp = back;
                 continue;
             }
 
+            if (f < bestF) { best = stp; bestF = f; }
             double ftest = finit + stp * gtest;
             if (stage1 && f <= ftest && g >= 0) stage1 = false;
 
@@ -96,11 +98,11 @@ public sealed class MoreThuenteLineSearch : ILineSearch
             if (stp >= stpmax && f <= ftest && g <= gtest)
                 return new LineSearchResult(stp, f, LineSearchStatus.Success);
             if (brackt && (stp <= stmin || stp >= stmax))
-                return Failed(stx, fx, finit, LineSearchStatus.StepBelowRounding);
+                return new LineSearchResult(best, bestF, LineSearchStatus.StepBelowRounding);
             if (brackt && stmax - stmin <= IntervalTolerance * stmax)
-                return Failed(stx, fx, finit, LineSearchStatus.StepBelowRounding);
+                return new LineSearchResult(best, bestF, LineSearchStatus.StepBelowRounding);
             if (evaluation >= MaxEvaluations)
-                return Failed(stx, fx, finit, LineSearchStatus.MaxEvaluations);
+                return new LineSearchResult(best, bestF, LineSearchStatus.MaxEvaluations);
 
             if (stage1 && f <= fx && f > ftest)
             {
@@ -134,14 +136,11 @@ public sealed class MoreThuenteLineSearch : ILineSearch
             // Rounding errors prevent progress: the trial is outside the interval, or the interval is below xtol
             // (the paper evaluates once more at stx here; that point is known already).
             if (brackt && (stp <= stmin || stp >= stmax || stmax - stmin <= IntervalTolerance * stmax))
-                return Failed(stx, fx, finit, LineSearchStatus.StepBelowRounding);
+                return new LineSearchResult(best, bestF, LineSearchStatus.StepBelowRounding);
             if (stp <= 0 || phi.StepBelowRounding(stp))
-                return Failed(stx, fx, finit, LineSearchStatus.StepBelowRounding);
+                return new LineSearchResult(best, bestF, LineSearchStatus.StepBelowRounding);
         }
     }
-
-    private static LineSearchResult Failed(double stx, double fx, double finit, LineSearchStatus status)
-        => stx > 0 && fx < finit ? new LineSearchResult(stx, fx, status) : new LineSearchResult(0, finit, status);
 
     /// <summary>
     /// One trial-step choice and interval update (the paper's §4; <c>dcstep</c>). (stx, fx, dx) is the end with the
