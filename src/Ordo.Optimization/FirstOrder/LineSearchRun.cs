@@ -113,7 +113,7 @@ internal abstract class LineSearchRun : MinimizerRun
         bool rounding = ls.Status == LineSearchStatus.StepBelowRounding
             && GradientNorm <= SmallGradientRatio * InitialGradientNorm;
         return rounding
-            ? string.Format(c, "{0}: rounding errors prevent progress (‖g‖∞ = {1:G4} is already below {2:G1} × ‖g0‖∞ = {3:G4}; f cannot be decreased further at working precision).",
+            ? string.Format(c, "{0}: rounding errors prevent progress (‖g‖∞ = {1:G4} ≤ {2:G1}·‖g0‖∞ with ‖g0‖∞ = {3:G4}; f cannot be decreased further at working precision).",
                 what, GradientNorm, SmallGradientRatio, InitialGradientNorm)
             : string.Format(c, "{0}: f did not decrease as its gradient predicts; check the gradient (GradientChecker).", what);
     }

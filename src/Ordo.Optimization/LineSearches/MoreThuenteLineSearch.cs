@@ -156,9 +156,7 @@ public sealed class MoreThuenteLineSearch : ILineSearch
         {
             // Case 1: higher value. The minimizer is bracketed; take the cubic step if it is closer to stx than the
             // quadratic step, else the average of the two.
-            double theta = 3 * (fx - fp) / (stp - stx) + dx + dp;
-            double s = MaxAbs(theta, dx, dp);
-            double gamma = s * Math.Sqrt(Math.Max(0, (theta / s) * (theta / s) - (dx / s) * (dp / s)));
+            var (theta, gamma) = Cubic(stx, fx, dx, stp, fp, dp);
             if (stp < stx) gamma = -gamma;
             double p = (gamma - dx) + theta;
             double q = ((gamma - dx) + gamma) + dp;
@@ -171,9 +169,7 @@ public sealed class MoreThuenteLineSearch : ILineSearch
         {
             // Case 2: lower value, derivatives of opposite sign. Bracketed; take the step (cubic or secant) farther
             // from stp.
-            double theta = 3 * (fx - fp) / (stp - stx) + dx + dp;
-            double s = MaxAbs(theta, dx, dp);
-            double gamma = s * Math.Sqrt(Math.Max(0, (theta / s) * (theta / s) - (dx / s) * (dp / s)));
+            var (theta, gamma) = Cubic(stx, fx, dx, stp, fp, dp);
             if (stp > stx) gamma = -gamma;
             double p = (gamma - dp) + theta;
             double q = ((gamma - dp) + gamma) + dx;
@@ -186,9 +182,7 @@ public sealed class MoreThuenteLineSearch : ILineSearch
         {
             // Case 3: lower value, same-sign derivative decreasing in magnitude. Use the cubic step only if it goes
             // in the right direction (the cubic tends to infinity that way), else the limit.
-            double theta = 3 * (fx - fp) / (stp - stx) + dx + dp;
-            double s = MaxAbs(theta, dx, dp);
-            double gamma = s * Math.Sqrt(Math.Max(0, (theta / s) * (theta / s) - (dx / s) * (dp / s)));
+            var (theta, gamma) = Cubic(stx, fx, dx, stp, fp, dp);
             if (stp > stx) gamma = -gamma;
             double p = (gamma - dp) + theta;
             double q = (gamma + (dx - dp)) + gamma;
@@ -212,9 +206,7 @@ public sealed class MoreThuenteLineSearch : ILineSearch
             // when bracketed, else the limit.
             if (brackt)
             {
-                double theta = 3 * (fp - fy) / (sty - stp) + dy + dp;
-                double s = MaxAbs(theta, dy, dp);
-                double gamma = s * Math.Sqrt(Math.Max(0, (theta / s) * (theta / s) - (dy / s) * (dp / s)));
+                var (theta, gamma) = Cubic(sty, fy, dy, stp, fp, dp);
                 if (stp > sty) gamma = -gamma;
                 double p = (gamma - dp) + theta;
                 double q = ((gamma - dp) + gamma) + dy;
@@ -239,5 +231,14 @@ public sealed class MoreThuenteLineSearch : ILineSearch
         stp = double.IsFinite(stpf) ? stpf : brackt ? stx + 0.5 * (sty - stx) : stpmax;
     }
 
-    private static double MaxAbs(double a, double b, double c) => Math.Max(Math.Abs(a), Math.Max(Math.Abs(b), Math.Abs(c)));
+    /// <summary>θ and |γ| of the cubic interpolating (a, fa, da) and (b, fb, db): θ = 3(fa − fb)/(b − a) + da + db,
+    /// γ = √(θ² − da·db), computed scaled by max(|θ|, |da|, |db|) against overflow (negative radicands, from rounding,
+    /// give 0).</summary>
+    private static (double Theta, double Gamma) Cubic(double a, double fa, double da, double b, double fb, double db)
+    {
+        double theta = 3 * (fa - fb) / (b - a) + da + db;
+        double s = Math.Max(Math.Abs(theta), Math.Max(Math.Abs(da), Math.Abs(db)));
+        double gamma = s * Math.Sqrt(Math.Max(0, (theta / s) * (theta / s) - (da / s) * (db / s)));
+        return (theta, gamma);
+    }
 }
