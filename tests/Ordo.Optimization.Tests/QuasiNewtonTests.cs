@@ -120,6 +120,58 @@ public class QuasiNewtonTests
         Assert.True(inexact.Iterations > r.Iterations, inexact.ToString());
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(10)]
+    public void LbfgsWithANearlyExactLineSearchFinishesAQuadraticInAtMostNPlusOneIterations(int memory)
+    {
+        // With exact line searches on a strictly convex quadratic, limited-memory BFGS with any memory and a scaled
+        // identity as H₀ generates the conjugate-gradient directions and terminates in ≤ n steps (T. G. Kolda,
+        // D. P. O'Leary and L. Nazareth, "BFGS with update skipping and varying memory", SIAM J. Optim. 8(4), 1998).
+        // This checks the two-loop recursion against a property it has only when it is exact.
+        const int n = 8;
+        var exact = new MoreThuenteLineSearch { SufficientDecrease = 1e-4, CurvatureCondition = 1e-6 };
+        var r = new Lbfgs { Memory = memory, LineSearch = exact }.Minimize(new DenseQuadratic(n, seed: 5), new double[n],
+            options: new MinimizeOptions { GradientTolerance = 1e-9 });
+        Assert.Equal(OptimizationStatus.Converged, r.Status);
+        Assert.True(r.Iterations <= n + 1, r.ToString());
+    }
+
+    [Fact]
+    public void TheFusedLbfgsKernelsMatchPlainLoops()
+    {
+        var rng = new Random(11);
+        foreach (int n in new[] { 1, 3, 4, 7, 8, 13, 33 })
+        {
+            double[] Vec() => Enumerable.Range(0, n).Select(_ => rng.NextDouble() - 0.5).ToArray();
+            double[] g = Vec(), x = Vec(), z = Vec(), q = Vec(), d = Vec(), gNew = Vec();
+            double Dot(double[] a, double[] b) => a.Zip(b, (u, v) => u * v).Sum();
+
+            var q1 = new double[n];
+            double dot1 = LbfgsKernels.NegateDot(g, q1, z);
+            Assert.Equal(g.Select(v => -v), q1);
+            Assert.Equal(Dot(q1, z), dot1, 1e-12);
+
+            var q2 = (double[])q.Clone();
+            double dot2 = LbfgsKernels.AxpyDot(0.7, -1.3, x, q2, z);
+            var expected = q.Select((v, i) => 0.7 * (v - 1.3 * x[i])).ToArray();
+            for (int i = 0; i < n; i++) Assert.Equal(expected[i], q2[i], 1e-14);
+            Assert.Equal(Dot(expected, z), dot2, 1e-12);
+
+            double[] s = new double[n], y = new double[n];
+            var (sy, yy, ss) = LbfgsKernels.NewPair(0.25, d, gNew, g, s, y);
+            for (int i = 0; i < n; i++)
+            {
+                Assert.Equal(0.25 * d[i], s[i]);
+                Assert.Equal(gNew[i] - g[i], y[i]);
+            }
+            Assert.Equal(Dot(s, y), sy, 1e-12);
+            Assert.Equal(Dot(y, y), yy, 1e-12);
+            Assert.Equal(Dot(s, s), ss, 1e-12);
+        }
+    }
+
     [Fact]
     public void BfgsConvergesSuperlinearlyOnRosenbrock()
     {
