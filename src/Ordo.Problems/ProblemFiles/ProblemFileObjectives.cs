@@ -70,15 +70,15 @@ public sealed class MinimizeFileObjective : IHessianObjective
 /// ∇²f = 2(JᵀJ + Σᵢ rᵢ∇²rᵢ).
 /// </summary>
 /// <remarks>
-/// f is also compiled as one scalar expression, Σᵢ (rᵢ)², so that its gradient and Hessian–vector products are the
-/// engine's reverse-mode and forward-over-reverse derivatives. When that expression is past the engine's size limits
-/// (thousands of residuals), the residuals are compiled one by one instead and ∇²f·v = 2Jᵀ(Jv) + 2Σᵢ rᵢ(∇²rᵢ·v).
+/// f is compiled as the scalar expression Σᵢ (rᵢ)², so that its gradient and Hessian–vector products are the engine's
+/// reverse-mode and forward-over-reverse derivatives. When that expression is past the engine's size limits (thousands
+/// of residuals), it is compiled in consecutive blocks of residuals whose values and derivatives are added.
 /// An instance owns scratch buffers and is not thread safe; the compiled code is shared between instances.
 /// </remarks>
 public class LeastSquaresFileObjective : IHessianObjective, ILeastSquaresObjective
 {
     private readonly LeastSquaresFunctions _functions;
-    private double[]? _r, _jacobian, _jv, _term;
+    private double[]? _scratch;
 
     /// <summary>Compiles Σᵢ rᵢ² for <paramref name="problem"/> (once per instance; reuse the instance between solves).</summary>
     public LeastSquaresFileObjective(LeastSquaresProblemFile problem) : this(LeastSquaresFunctions.For(problem))
@@ -90,6 +90,9 @@ public class LeastSquaresFileObjective : IHessianObjective, ILeastSquaresObjecti
         _functions = functions;
     }
 
+    /// <summary>The number of blocks f is compiled in: 1, unless Σᵢ (rᵢ)² is past the engine's size limits.</summary>
+    internal int CompiledBlocks => _functions.Blocks.Length;
+
     /// <inheritdoc/>
     public int Dimension => _functions.Residuals.InputDimension;
 
@@ -99,63 +102,45 @@ public class LeastSquaresFileObjective : IHessianObjective, ILeastSquaresObjecti
     /// <summary>f(x) = Σᵢ rᵢ(x)².</summary>
     public double Value(ReadOnlySpan<double> x)
     {
-        if (_functions.SumOfSquares is { } f) return f.Evaluate(x);
-        Residuals(x, R);
-        return LeastSquares.SumOfSquares(R);
+        double f = 0;
+        foreach (CompiledScalarFunction block in _functions.Blocks) f += block.Evaluate(x);
+        return f;
     }
 
     /// <summary>f(x) and ∇f(x) = 2Jᵀr.</summary>
     public double ValueAndGradient(ReadOnlySpan<double> x, Span<double> gradient)
     {
-        if (_functions.SumOfSquares is { } f) return f.ValueAndGradient(x, gradient);
-        Residuals(x, R);
-        Jacobian(x, J);
-        LeastSquares.Gradient(J, R, Dimension, gradient);
-        return LeastSquares.SumOfSquares(R);
+        CompiledScalarFunction[] blocks = _functions.Blocks;
+        double f = blocks[0].ValueAndGradient(x, gradient);
+        for (int b = 1; b < blocks.Length; b++)
+        {
+            f += blocks[b].ValueAndGradient(x, Scratch(Dimension));
+            Blas1.Axpy(1.0, Scratch(Dimension), gradient);
+        }
+        return f;
     }
 
     /// <summary>∇²f(x)·v, exact (second-order residual terms included).</summary>
     public void HessianVectorProduct(ReadOnlySpan<double> x, ReadOnlySpan<double> v, Span<double> result)
     {
-        if (_functions.SumOfSquares is { } f)
+        CompiledScalarFunction[] blocks = _functions.Blocks;
+        blocks[0].HessianVectorProduct(x, v, result);
+        for (int b = 1; b < blocks.Length; b++)
         {
-            f.HessianVectorProduct(x, v, result);
-            return;
-        }
-        int m = ResidualCount, n = Dimension;
-        double[] r = R, jac = J;
-        _jv ??= new double[m];
-        _term ??= new double[n];
-        Residuals(x, r);
-        Jacobian(x, jac);
-        for (int i = 0; i < m; i++) _jv[i] = Blas1.Dot<double>(jac.AsSpan(i * n, n), v);
-        result.Clear();
-        CompiledScalarFunction[] each = _functions.EachResidual;
-        for (int i = 0; i < m; i++)
-        {
-            Blas1.Axpy(2 * _jv[i], jac.AsSpan(i * n, n), result);
-            if (r[i] == 0) continue;
-            each[i].HessianVectorProduct(x, v, _term);
-            Blas1.Axpy(2 * r[i], _term, result);
+            blocks[b].HessianVectorProduct(x, v, Scratch(Dimension));
+            Blas1.Axpy(1.0, Scratch(Dimension), result);
         }
     }
 
     /// <summary>The dense ∇²f(x), row-major.</summary>
     public void Hessian(ReadOnlySpan<double> x, Span<double> hessian)
     {
-        int n = Dimension;
-        if (_functions.SumOfSquares is { } f)
+        CompiledScalarFunction[] blocks = _functions.Blocks;
+        blocks[0].Hessian(x, hessian);
+        for (int b = 1; b < blocks.Length; b++)
         {
-            f.Hessian(x, hessian);
-            return;
-        }
-        if (hessian.Length != n * n) throw new ArgumentException($"hessian has length {hessian.Length} but an {n} × {n} matrix needs {n * n}.", nameof(hessian));
-        double[] unit = new double[n];
-        for (int j = 0; j < n; j++)
-        {
-            unit[j] = 1;
-            HessianVectorProduct(x, unit, hessian.Slice(j * n, n));
-            unit[j] = 0;
+            blocks[b].Hessian(x, Scratch(Dimension * Dimension));
+            Blas1.Axpy(1.0, Scratch(Dimension * Dimension), hessian);
         }
     }
 
@@ -165,31 +150,28 @@ public class LeastSquaresFileObjective : IHessianObjective, ILeastSquaresObjecti
     /// <inheritdoc/>
     public void Jacobian(ReadOnlySpan<double> x, Span<double> jacobian) => _functions.Residuals.Jacobian(0, x, jacobian);
 
-    private double[] R => _r ??= new double[ResidualCount];
-
-    private double[] J => _jacobian ??= new double[ResidualCount * Dimension];
+    private Span<double> Scratch(int length)
+    {
+        if (_scratch is null || _scratch.Length < length) _scratch = new double[length];
+        return _scratch.AsSpan(0, length);
+    }
 }
 
 /// <summary>The compiled code of a least-squares problem: the residuals (with their Jacobian) and f = Σᵢ rᵢ² as one
-/// scalar expression, or, past the engine's size limits, each residual as its own scalar expression (compiled on
-/// first use). Thread safe and shared by the objectives.</summary>
+/// scalar expression, or, past the engine's size limits, as consecutive blocks of residuals. Thread safe and shared by
+/// the objectives.</summary>
 internal sealed class LeastSquaresFunctions
 {
-    private readonly Lazy<CompiledScalarFunction[]> _each;
-
-    private LeastSquaresFunctions(CompiledVectorFunction residuals, CompiledScalarFunction? sumOfSquares, Func<CompiledScalarFunction[]> each)
+    private LeastSquaresFunctions(CompiledVectorFunction residuals, CompiledScalarFunction[] blocks)
     {
         Residuals = residuals;
-        SumOfSquares = sumOfSquares;
-        _each = new Lazy<CompiledScalarFunction[]>(each);
+        Blocks = blocks;
     }
 
     public CompiledVectorFunction Residuals { get; }
 
-    /// <summary>Σᵢ (rᵢ)² compiled as one expression, or null when it is past the size limits.</summary>
-    public CompiledScalarFunction? SumOfSquares { get; }
-
-    public CompiledScalarFunction[] EachResidual => _each.Value;
+    /// <summary>Σᵢ (rᵢ)² over consecutive blocks of residuals; usually one block.</summary>
+    public CompiledScalarFunction[] Blocks { get; }
 
     public static LeastSquaresFunctions For(LeastSquaresProblemFile problem)
     {
@@ -198,18 +180,25 @@ internal sealed class LeastSquaresFunctions
         problem.Variables.AddTo(context);
         foreach ((string name, double value) in problem.Parameters) context.AddParameter(name, value);
         foreach ((string name, IReadOnlyList<double> values) in problem.Data) context.AddData(name, values);
-        IReadOnlyList<string> expressions = problem.Residuals.Expressions;
-        CompiledScalarFunction? sum;
+        string[] squares = [.. problem.Residuals.Expressions.Select(e => $"({e})^2")];
+        var blocks = new List<CompiledScalarFunction>();
+        Compile(squares, 0, squares.Length, context, blocks);
+        return new LeastSquaresFunctions(problem.Residuals, [.. blocks]);
+    }
+
+    /// <summary>Compiles the sum of squares[from..to); halves the range while the sum is past the size limits.</summary>
+    private static void Compile(string[] squares, int from, int to, ExpressionContext context, List<CompiledScalarFunction> blocks)
+    {
         try
         {
-            sum = ExpressionCompiler.CompileScalar(string.Join(" + ", expressions.Select(e => $"({e})^2")), context);
+            blocks.Add(ExpressionCompiler.CompileScalar(string.Join(" + ", squares[from..to]), context));
         }
-        catch (ExpressionException)
+        catch (ExpressionException) when (to - from > 1)
         {
-            // Each residual compiled alone (the file loaded), so only the size of the sum can be past the limits.
-            sum = null;
+            // Each residual compiled alone when the file loaded, so only the size of the sum can be past the limits.
+            int middle = from + (to - from) / 2;
+            Compile(squares, from, middle, context, blocks);
+            Compile(squares, middle, to, context, blocks);
         }
-        return new LeastSquaresFunctions(problem.Residuals, sum,
-            () => [.. expressions.Select(e => ExpressionCompiler.CompileScalar(e, context))]);
     }
 }
