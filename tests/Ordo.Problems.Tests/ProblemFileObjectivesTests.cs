@@ -65,14 +65,14 @@ public class ProblemFileObjectivesTests
     [Fact]
     public void LeastSquaresFile_PastTheSizeLimits_AddsTheDerivativesOfBlocks()
     {
-        // 1500 residuals: Σ (rᵢ)² as one expression is past the engine's 10,000-node limit.
-        double[] c = [.. Enumerable.Range(1, 1500).Select(i => i / 1000.0)];
-        string residuals = string.Join(", ", Enumerable.Range(1, 1500).Select(i => $"\"x*y - c[{i}]\""));
-        string data = string.Join(", ", c.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+        // Σ (rᵢ)² of 7 residuals is past a 40-node limit (the default is 10,000: thousands of residuals), so f is
+        // compiled in blocks whose values and derivatives add up.
+        double[] c = [0.5, 1, 2, -1, 3, 0.25, 4];
+        string residuals = string.Join(", ", Enumerable.Range(1, c.Length).Select(i => $"\"x*y - c[{i}]\""));
         var file = (LeastSquaresProblemFile)ProblemFileReader.Parse(
-            $$"""{"kind": "least-squares", "variables": ["x", "y"], "data": {"c": [{{data}}]}, "residuals": [{{residuals}}], "x0": [1, 1]}""", "big.json");
-        var f = new LeastSquaresFileObjective(file);
-        Assert.True(f.CompiledBlocks > 1);
+            $$"""{"kind": "least-squares", "variables": ["x", "y"], "data": {"c": [0.5, 1, 2, -1, 3, 0.25, 4]}, "residuals": [{{residuals}}], "x0": [1, 1]}""", "blocks.json");
+        var f = new LeastSquaresFileObjective(file, new Ordo.Expressions.ExpressionLimits { MaxNodes = 40 });
+        Assert.InRange(f.CompiledBlocks, 2, 7);
         CheckProductResiduals(f, c);
     }
 

@@ -85,6 +85,11 @@ public class LeastSquaresFileObjective : IHessianObjective, ILeastSquaresObjecti
     {
     }
 
+    /// <summary>With other size limits for the compiled sum (the tests force blocks with a small node limit).</summary>
+    internal LeastSquaresFileObjective(LeastSquaresProblemFile problem, ExpressionLimits limits) : this(LeastSquaresFunctions.For(problem, limits))
+    {
+    }
+
     internal LeastSquaresFileObjective(LeastSquaresFunctions functions)
     {
         _functions = functions;
@@ -173,7 +178,7 @@ internal sealed class LeastSquaresFunctions
     /// <summary>Σᵢ (rᵢ)² over consecutive blocks of residuals; usually one block.</summary>
     public CompiledScalarFunction[] Blocks { get; }
 
-    public static LeastSquaresFunctions For(LeastSquaresProblemFile problem)
+    public static LeastSquaresFunctions For(LeastSquaresProblemFile problem, ExpressionLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(problem);
         var context = new ExpressionContext();
@@ -182,23 +187,24 @@ internal sealed class LeastSquaresFunctions
         foreach ((string name, IReadOnlyList<double> values) in problem.Data) context.AddData(name, values);
         string[] squares = [.. problem.Residuals.Expressions.Select(e => $"({e})^2")];
         var blocks = new List<CompiledScalarFunction>();
-        Compile(squares, 0, squares.Length, context, blocks);
+        Compile(squares, 0, squares.Length, context, limits ?? ExpressionLimits.Default, blocks);
         return new LeastSquaresFunctions(problem.Residuals, [.. blocks]);
     }
 
     /// <summary>Compiles the sum of squares[from..to); halves the range while the sum is past the size limits.</summary>
-    private static void Compile(string[] squares, int from, int to, ExpressionContext context, List<CompiledScalarFunction> blocks)
+    private static void Compile(string[] squares, int from, int to, ExpressionContext context, ExpressionLimits limits, List<CompiledScalarFunction> blocks)
     {
         try
         {
-            blocks.Add(ExpressionCompiler.CompileScalar(string.Join(" + ", squares[from..to]), context));
+            blocks.Add(ExpressionCompiler.CompileScalar(string.Join(" + ", squares[from..to]), context, limits));
         }
         catch (ExpressionException) when (to - from > 1)
         {
-            // Each residual compiled alone when the file loaded, so only the size of the sum can be past the limits.
+            // Each residual compiled alone when the file loaded, so (with the default limits) only the size of the sum
+            // can be past them.
             int middle = from + (to - from) / 2;
-            Compile(squares, from, middle, context, blocks);
-            Compile(squares, middle, to, context, blocks);
+            Compile(squares, from, middle, context, limits, blocks);
+            Compile(squares, middle, to, context, limits, blocks);
         }
     }
 }
