@@ -76,9 +76,8 @@ internal static class OptimizationSolve
         {
             throw new BadInputException($"{request.File}: {e.Message}");
         }
-        Array.Sort(times);
-        double median = times.Length % 2 == 1 ? times[times.Length / 2] : 0.5 * (times[times.Length / 2 - 1] + times[times.Length / 2]);
-        var solved = new Solved(problem, info, auto, request, result, median, times[0]);
+        (double median, double min) = CliValues.MedianAndMin(times);
+        var solved = new Solved(problem, info, auto, request, result, median, min);
         if (request.Json) WriteJson(console, solved);
         else WriteHuman(console, solved);
         return Cli.ExitOk;
@@ -119,10 +118,7 @@ internal static class OptimizationSolve
             w.Number("f_minus_reference", e);
             w.WriteEndObject();
         }
-        w.WriteStartObject("time_ms");
-        w.WriteNumber("median", s.MedianMs);
-        w.WriteNumber("min", s.MinMs);
-        w.WriteEndObject();
+        w.TimeMs(s.MedianMs, s.MinMs);
         w.WriteString("message", r.Message);
         if (r.InitialPointProjected) w.WriteBoolean("x0_projected", true);
         w.WriteNumber("repeat", s.Request.Repeat);

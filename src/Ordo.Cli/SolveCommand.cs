@@ -122,10 +122,9 @@ internal static class SolveCommand
             // Options the integrator refuses (the checks above should have caught them).
             throw new BadInputException($"{request.File}: {e.Message}");
         }
-        Array.Sort(times);
-        double median = times.Length % 2 == 1 ? times[times.Length / 2] : 0.5 * (times[times.Length / 2 - 1] + times[times.Length / 2]);
+        (double median, double min) = CliValues.MedianAndMin(times);
         double? error = problem.Reference is { } r ? ErrorMetrics.RelativeL2(solution.Y, r.Y.ToArray()) : null;
-        var result = new OdeResult(problem, method, request, rtol, atol, solution, error, median, times[0]);
+        var result = new OdeResult(problem, method, request, rtol, atol, solution, error, median, min);
         if (request.Json) WriteJson(console, result);
         else WriteHuman(console, result);
         return Cli.ExitOk;
@@ -171,10 +170,7 @@ internal static class SolveCommand
             w.Number("final_rel_l2", e);
             w.WriteEndObject();
         }
-        w.WriteStartObject("time_ms");
-        w.WriteNumber("median", r.MedianMs);
-        w.WriteNumber("min", r.MinMs);
-        w.WriteEndObject();
+        w.TimeMs(r.MedianMs, r.MinMs);
         w.WriteNumber("rtol", r.Rtol);
         w.WriteNumber("atol", r.Atol);
         if (r.Request.Dt is double dt) w.WriteNumber("dt", dt);
