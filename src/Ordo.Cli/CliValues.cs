@@ -65,4 +65,12 @@ internal static class CliValues
     public static string Ms(double ms) => ms >= 100 ? ms.ToString("0", CultureInfo.InvariantCulture) + " ms"
         : ms >= 1 ? ms.ToString("0.00", CultureInfo.InvariantCulture) + " ms"
         : ms.ToString("0.000", CultureInfo.InvariantCulture) + " ms";
+
+    /// <summary>Sorts the times of K repeated runs and returns their median and minimum.</summary>
+    public static (double Median, double Min) MedianAndMin(double[] times)
+    {
+        Array.Sort(times);
+        double median = times.Length % 2 == 1 ? times[times.Length / 2] : 0.5 * (times[times.Length / 2 - 1] + times[times.Length / 2]);
+        return (median, times[0]);
+    }
 }

@@ -55,4 +55,13 @@ internal static class JsonOutput
         }
         w.WriteEndArray();
     }
+
+    /// <summary>The <c>time_ms</c> object of the contract: median and minimum over the repeated runs.</summary>
+    public static void TimeMs(this Utf8JsonWriter w, double median, double min)
+    {
+        w.WriteStartObject("time_ms");
+        w.WriteNumber("median", median);
+        w.WriteNumber("min", min);
+        w.WriteEndObject();
+    }
 }

@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using Ordo.Integration;
+using Ordo.Optimization;
 using Ordo.Sampling;
 
 namespace Ordo.Cli;
 
-/// <summary><c>ordo methods</c>: every ODE method with its orders and a one-line description, then every flow sampler
-/// with its order and cost.</summary>
+/// <summary><c>ordo methods</c>: every ODE method with its orders and a one-line description, every minimization
+/// method with what it needs and its source, then every flow sampler with its order and cost.</summary>
 internal static class MethodsCommand
 {
     /// <summary>The step count at which the flow samplers' cost is shown.</summary>
@@ -14,7 +15,7 @@ internal static class MethodsCommand
 
     public static Command Create(CliConsole console)
     {
-        var command = new Command("methods", "List the ODE methods (name, order, error-estimator order, dense-output order, when to use them) and the flow samplers of 'ordo flow'.");
+        var command = new Command("methods", "List the ODE methods (name, order, error-estimator order, dense-output order, when to use them), the minimization methods (what they need, bounds, source) and the flow samplers of 'ordo flow'.");
         command.SetAction(_ =>
         {
             console.Out.WriteLine("ODE methods (ordo solve --method NAME):");
@@ -29,6 +30,19 @@ internal static class MethodsCommand
                     m.Description,
                 ]),
                 new HashSet<int> { 1, 2, 3 });
+            console.Out.WriteLine();
+            console.Out.WriteLine("Minimization methods (ordo solve --method NAME on minimize and least-squares files; default auto):");
+            console.WriteTable(
+                ["name", "method", "family", "needs", "bounds", "source"],
+                Minimizers.All.Select(m => (IReadOnlyList<string>)
+                [
+                    m.Name,
+                    m.DisplayName,
+                    m.Family,
+                    Capabilities.Describe(m.Requires),
+                    m.SupportsBounds ? "yes" : "no",
+                    m.Source,
+                ]));
             console.Out.WriteLine();
             console.Out.WriteLine($"Flow samplers (ordo flow reconstruct|edit --sampler NAME); evaluations of one pass of N = {ShownSteps} uniform steps:");
             double[] levels = FlowTimeGrid.Uniform(ShownSteps).NoiseLevels.ToArray();

@@ -26,7 +26,7 @@ internal static class SolveCommand
         var file = new Argument<string>("file") { Description = "The problem file (JSON, see docs/problem-files.md)." };
         var method = new Option<string>("--method", "-m")
         {
-            Description = "The method: auto (the default; today tsit5 for ODEs) or a name from 'ordo methods'.",
+            Description = "The method: auto (the default; tsit5 for ODEs) or a name from 'ordo methods' (ODE methods for ode files, minimization methods for minimize and least-squares files).",
             DefaultValueFactory = _ => "auto",
         };
         var rtol = new Option<string?>("--rtol") { Description = "ODE relative tolerance (default 1e-6).", HelpName = "R" };
@@ -36,7 +36,7 @@ internal static class SolveCommand
         var maxIterations = new Option<string?>("--max-iterations") { Description = "Most optimizer iterations (minimize, least-squares).", HelpName = "N" };
         var repeat = new Option<string?>("--repeat") { Description = "Solve K times and report the median and minimum time (default 1).", HelpName = "K" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (the contract's format) instead of a table." };
-        var command = new Command("solve", "Solve a problem file (kind ode today; minimize and least-squares come with the optimizers).")
+        var command = new Command("solve", "Solve a problem file (kinds ode, minimize and least-squares).")
         {
             file, method, rtol, atol, dt, maxSteps, maxIterations, repeat, json,
         };
@@ -74,9 +74,16 @@ internal static class SolveCommand
         {
             throw new BadInputException($"{request.File}: is a flow problem: 'ordo flow reconstruct {request.File} --sampler NAME --steps N' or 'ordo flow edit ...' runs it");
         }
+        if (loaded is OptimizationProblemFile optimization)
+        {
+            string? odeOption = request.Rtol is not null ? "--rtol" : request.Atol is not null ? "--atol" : request.Dt is not null ? "--dt" : request.MaxSteps is not null ? "--max-steps" : null;
+            if (odeOption is not null)
+                throw new BadInputException($"{odeOption}: applies to ODE problems; a {loaded.Kind} solve is limited by --max-iterations");
+            return OptimizationSolve.Run(console, optimization, new OptimizationSolve.Request(request.File, request.Method, request.MaxIterations, request.Repeat, request.Json));
+        }
         if (loaded is not OdeProblemFile problem)
         {
-            throw new BadInputException($"{request.File}: cannot solve a {loaded.Kind} problem yet: the optimization methods are not available in this version of ordo ('ordo check {request.File}' evaluates it)");
+            throw new BadInputException($"{request.File}: cannot solve a {loaded.Kind} problem with this version of ordo");
         }
         if (request.MaxIterations is not null)
             throw new BadInputException("--max-iterations: applies to minimize and least-squares problems; an ODE solve is limited by --max-steps");
@@ -115,10 +122,9 @@ internal static class SolveCommand
             // Options the integrator refuses (the checks above should have caught them).
             throw new BadInputException($"{request.File}: {e.Message}");
         }
-        Array.Sort(times);
-        double median = times.Length % 2 == 1 ? times[times.Length / 2] : 0.5 * (times[times.Length / 2 - 1] + times[times.Length / 2]);
+        (double median, double min) = CliValues.MedianAndMin(times);
         double? error = problem.Reference is { } r ? ErrorMetrics.RelativeL2(solution.Y, r.Y.ToArray()) : null;
-        var result = new OdeResult(problem, method, request, rtol, atol, solution, error, median, times[0]);
+        var result = new OdeResult(problem, method, request, rtol, atol, solution, error, median, min);
         if (request.Json) WriteJson(console, result);
         else WriteHuman(console, result);
         return Cli.ExitOk;
@@ -164,10 +170,7 @@ internal static class SolveCommand
             w.Number("final_rel_l2", e);
             w.WriteEndObject();
         }
-        w.WriteStartObject("time_ms");
-        w.WriteNumber("median", r.MedianMs);
-        w.WriteNumber("min", r.MinMs);
-        w.WriteEndObject();
+        w.TimeMs(r.MedianMs, r.MinMs);
         w.WriteNumber("rtol", r.Rtol);
         w.WriteNumber("atol", r.Atol);
         if (r.Request.Dt is double dt) w.WriteNumber("dt", dt);
