@@ -13,19 +13,9 @@ internal static class OptimizationSolve
     /// timed).</summary>
     private const int WarmUpIterations = 2;
 
-    /// <summary>The method "auto" stands for. The registry's own <c>auto</c> entry when it exists; until then the
-    /// first registered of lm (least squares), lbfgsb (bounds) or lbfgs, falling back to gd. The one place to simplify
-    /// once <c>auto</c> is registered.</summary>
-    internal static MinimizerInfo Auto(bool leastSquares, bool bounded)
-    {
-        string[] preference = bounded ? ["auto", "lbfgsb", "nelder-mead"] : leastSquares ? ["auto", "lm", "lbfgs", "gd"] : ["auto", "lbfgs", "gd"];
-        foreach (string name in preference)
-        {
-            MinimizerInfo? info = Minimizers.All.FirstOrDefault(m => m.Name == name);
-            if (info is not null && (!bounded || info.SupportsBounds)) return info;
-        }
-        throw new BadInputException($"no method of this version of ordo handles bounds (methods: {string.Join(", ", Minimizers.Names)}); remove lower/upper from the file");
-    }
+    /// <summary>The method "auto" stands for: the registry's <c>auto</c> (a plan chosen by capability, size and
+    /// bounds; see Ordo.Optimization.AutomaticMinimizer).</summary>
+    internal static MinimizerInfo Auto() => Minimizers.Find("auto");
 
     /// <summary>The options of the command that apply to a solve of an optimization file.</summary>
     internal sealed record Request(string File, string Method, int? MaxIterations, int Repeat, bool Json);
@@ -36,7 +26,7 @@ internal static class OptimizationSolve
         Bounds? bounds = ProblemFileObjectives.CreateBounds(problem);
         bool bounded = bounds is { IsBounded: true };
         bool auto = string.Equals(request.Method.Trim(), "auto", StringComparison.OrdinalIgnoreCase);
-        MinimizerInfo info = auto ? Auto(problem is LeastSquaresProblemFile, bounded) : Find(request.Method, problem.Kind);
+        MinimizerInfo info = auto ? Auto() : Find(request.Method, problem.Kind);
         ObjectiveCapabilities have = Capabilities.Of(objective);
         if ((have & info.Requires) != info.Requires)
             throw new BadInputException($"--method: '{info.Name}' needs {Capabilities.Describe(info.Requires)}; a {problem.Kind} problem gives {Capabilities.Describe(have)}");

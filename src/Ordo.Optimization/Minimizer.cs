@@ -217,6 +217,7 @@ public abstract class Minimizer<TObjective> : IMinimizer where TObjective : clas
             }
 
             double bestSeen = evaluator.BestF;
+            long bestUpdates = evaluator.BestUpdates;
             int sinceImprovement = 0;
             while (true)
             {
@@ -242,7 +243,9 @@ public abstract class Minimizer<TObjective> : IMinimizer where TObjective : clas
                     };
                     message = run.Message ?? outcome.ToString();
                     if (outcome == StepOutcome.LineSearchFailed)
-                        message += $" ‖g‖∞ = {Fmt(run.GradientNorm)} (tolerance {Fmt(gtol)}). If this is far from zero, check the gradient (GradientChecker).";
+                        message += $" ‖g‖∞ = {Fmt(run.GradientNorm)} (tolerance {Fmt(gtol)}).";
+                    if (outcome is StepOutcome.LineSearchFailed or StepOutcome.Stalled)
+                        message += RoundingHint(run.GradientNorm, g0);
                     break;
                 }
                 if (!double.IsFinite(run.F))
@@ -282,11 +285,11 @@ public abstract class Minimizer<TObjective> : IMinimizer where TObjective : clas
                         break;
                     }
                 }
-                if (evaluator.BestF < bestSeen) { bestSeen = evaluator.BestF; sinceImprovement = 0; }
+                if (evaluator.BestUpdates != bestUpdates) { bestUpdates = evaluator.BestUpdates; bestSeen = evaluator.BestF; sinceImprovement = 0; }
                 else if (++sinceImprovement >= options.StallIterations)
                 {
                     status = OptimizationStatus.Stalled;
-                    message = $"The best value {Fmt(bestSeen)} did not decrease in {options.StallIterations} iterations; ‖g‖∞ = {Fmt(gn)} (tolerance {Fmt(gtol)}).";
+                    message = $"The best value {Fmt(bestSeen)} did not decrease in {options.StallIterations} iterations; ‖g‖∞ = {Fmt(gn)} (tolerance {Fmt(gtol)})." + RoundingHint(gn, g0);
                     break;
                 }
                 if (options.Callback is { } callback)
@@ -368,6 +371,12 @@ public abstract class Minimizer<TObjective> : IMinimizer where TObjective : clas
         return new MinimizationResult(Name, x, f, gradientNorm, status, test, message, iterations, evaluator.Counts,
             projectedCount > 0, trace);
     }
+
+    /// <summary>What a stop without convergence most likely means, from how far the gradient fell.</summary>
+    private static string RoundingHint(double gradientNorm, double g0) =>
+        double.IsFinite(gradientNorm) && double.IsFinite(g0) && gradientNorm <= 1e-6 * g0
+            ? " The gradient fell by more than 1e6 from x0: this is most likely the rounding limit near a minimizer with f* ≠ 0, where f can no longer resolve progress; the point is probably as good as double precision allows (loosen GradientTolerance to have it reported as converged)."
+            : " If ‖g‖ is far from zero, check the gradient (GradientChecker) and the scaling of the variables.";
 
     private static string Fmt(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
 }

@@ -24,6 +24,7 @@ public sealed class ObjectiveEvaluator
     private readonly long _maxEvaluations;
     private readonly CancellationToken _cancellation;
     private double _bestF = double.PositiveInfinity;
+    private double _bestGradientNorm = double.PositiveInfinity;
     private bool _bestHasGradient;
 
     internal ObjectiveEvaluator(IObjective objective, long maxEvaluations, CancellationToken cancellation)
@@ -84,6 +85,10 @@ public sealed class ObjectiveEvaluator
     /// <summary>True when <see cref="BestGradient"/> belongs to <see cref="BestX"/>.</summary>
     public bool BestHasGradient => _bestHasGradient;
 
+    /// <summary>How often the best point changed: a lower value, or an equal value with a smaller gradient (progress
+    /// at rounding level, which the driver's stall test must not mistake for a stall).</summary>
+    internal long BestUpdates { get; private set; }
+
     internal EvaluationCounts Counts => new(FunctionEvaluations, GradientEvaluations, HessianEvaluations, HessianVectorProducts);
 
     private void BeforeEvaluation()
@@ -95,12 +100,32 @@ public sealed class ObjectiveEvaluator
     private void Record(ReadOnlySpan<double> x, double f, ReadOnlySpan<double> gradient)
     {
         if (!double.IsFinite(f)) { NonFiniteValues++; return; }
-        if (f < _bestF || (f == _bestF && !_bestHasGradient && !gradient.IsEmpty))
+        if (f < _bestF)
         {
-            _bestF = f;
-            x.CopyTo(_best);
-            _bestHasGradient = !gradient.IsEmpty;
-            if (_bestHasGradient) gradient.CopyTo(_bestGradient);
+            Store(x, f, gradient);
+        }
+        else if (f == _bestF && !gradient.IsEmpty)
+        {
+            // At rounding level f no longer decreases while the gradient still does: among equal values keep the point
+            // with the smaller gradient, so the returned point is the one the gradient test saw.
+            if (!_bestHasGradient || MinimizerRun.InfinityNorm(gradient) < _bestGradientNorm) Store(x, f, gradient);
+        }
+    }
+
+    private void Store(ReadOnlySpan<double> x, double f, ReadOnlySpan<double> gradient)
+    {
+        BestUpdates++;
+        _bestF = f;
+        x.CopyTo(_best);
+        _bestHasGradient = !gradient.IsEmpty;
+        if (_bestHasGradient)
+        {
+            gradient.CopyTo(_bestGradient);
+            _bestGradientNorm = MinimizerRun.InfinityNorm(gradient);
+        }
+        else
+        {
+            _bestGradientNorm = double.PositiveInfinity;
         }
     }
 
@@ -196,6 +221,7 @@ public sealed class ObjectiveEvaluator
         if (!_bestHasGradient && x.SequenceEqual(_best))
         {
             gradient.CopyTo(_bestGradient);
+            _bestGradientNorm = MinimizerRun.InfinityNorm(gradient);
             _bestHasGradient = true;
         }
     }

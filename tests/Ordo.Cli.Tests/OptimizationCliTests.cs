@@ -40,7 +40,7 @@ public sealed class OptimizationCliTests : IDisposable
         JsonElement r = RunJson("solve", Write("q.json", Quadratic), "--json");
         Assert.Equal(["kind", "name", "method", "status", "x", "f", "gradient_norm", "stats", "error", "time_ms", "message", "repeat"], Names(r));
         Assert.Equal("minimize", r.GetProperty("kind").GetString());
-        Assert.Equal(OptimizationSolve.Auto(leastSquares: false, bounded: false).Name, r.GetProperty("method").GetString());
+        Assert.Equal(OptimizationSolve.Auto().Name, r.GetProperty("method").GetString());
         Assert.Equal("converged", r.GetProperty("status").GetString());
         double[] x = Numbers(r.GetProperty("x"));
         Assert.Equal(1, x[0], 1e-6);
@@ -77,7 +77,7 @@ public sealed class OptimizationCliTests : IDisposable
         JsonElement r = RunJson("solve", file, "--json");
         Assert.Equal(["kind", "method", "status", "x", "f", "gradient_norm", "stats", "time_ms", "message", "repeat"], Names(r));
         Assert.Equal("least-squares", r.GetProperty("kind").GetString());
-        Assert.Equal(OptimizationSolve.Auto(leastSquares: true, bounded: false).Name, r.GetProperty("method").GetString());
+        Assert.Equal(OptimizationSolve.Auto().Name, r.GetProperty("method").GetString());
         Assert.Equal("converged", r.GetProperty("status").GetString());
         double[] x = Numbers(r.GetProperty("x"));
         Assert.Equal(a, x[0], 1e-6);
@@ -152,10 +152,10 @@ public sealed class OptimizationCliTests : IDisposable
     [Fact]
     public void Solve_HumanOutput_IsATable()
     {
-        (int code, string output, string error) = Run("solve", Write("q.json", Quadratic), "--method", "gd");
+        (int code, string output, string error) = Run("solve", Write("q.json", Quadratic), "--method", "bfgs");
         Assert.Equal(0, code);
         Assert.Equal("", error);
-        foreach (string word in new[] { "quadratic", "gd", "converged", "f - reference", "evaluations", "variable", "reference" })
+        foreach (string word in new[] { "quadratic", "bfgs", "converged", "f - reference", "evaluations", "variable", "reference" })
             Assert.Contains(word, output, StringComparison.Ordinal);
     }
 

@@ -450,7 +450,8 @@ public class SecondOrderTests(ITestOutputHelper output)
     private sealed class Barrier : DenseHessianObjective
     {
         public override int Dimension => 1;
-        public override double Value(ReadOnlySpan<double> x) => Math.Abs(x[0]) < 1 ? -Math.Log(1 - x[0] * x[0]) + x[0] * x[0] / 10 : double.NaN;
+        // log1p keeps f accurate for tiny x (−log(1 − x²) rounds to 0 below x² ≈ ε, while the gradient is still exact; .NET's double.LogP1 is log(1 + x) computed naively).
+        public override double Value(ReadOnlySpan<double> x) => Math.Abs(x[0]) < 1 ? -FloatingPoint.Log1P(-x[0] * x[0]) + x[0] * x[0] / 10 : double.NaN;
         public override double ValueAndGradient(ReadOnlySpan<double> x, Span<double> g)
         {
             double u = x[0];

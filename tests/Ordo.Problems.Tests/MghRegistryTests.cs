@@ -35,6 +35,200 @@ public class MghRegistryTests(ITestOutputHelper output)
             [26] = "line search fails at the known local minimum F = 2.79506e-5",
             [31] = "converges to the local minimum F = 3.05728 (Hessian positive definite there; added to the data)",
         },
+        ["adagrad-norm"] = new()
+        {
+            [1] = "stalled at f = 0.00957818 (AdaGrad-Norm steps shrink like 1/√(Σ‖g‖²): far too slow on curved valleys)",
+            [2] = "stalled at the known local minimum F = 48.9843 (scipy's methods all stop there too)",
+            [3] = "stalled at f = 1.13526 (AdaGrad-Norm steps shrink like 1/√(Σ‖g‖²): far too slow on curved valleys)",
+            [4] = "iteration limit at f = 9.98737E+11 (AdaGrad-Norm steps shrink like 1/√(Σ‖g‖²): far too slow on curved valleys)",
+            [6] = "stalled at f = 248.851 (AdaGrad-Norm steps shrink like 1/√(Σ‖g‖²): far too slow on curved valleys)",
+            [9] = "stalled at f = 3.88811E-06 (AdaGrad-Norm steps shrink like 1/√(Σ‖g‖²): far too slow on curved valleys)",
+            [10] = "iteration limit at f = 6.88709E+06 (AdaGrad-Norm steps shrink like 1/√(Σ‖g‖²): far too slow on curved valleys)",
+            [11] = "iteration limit at f = 0.0216153 (AdaGrad-Norm steps shrink like 1/√(Σ‖g‖²): far too slow on curved valleys)",
+            [14] = "iteration limit at f = 7.87697 (AdaGrad-Norm steps shrink like 1/√(Σ‖g‖²): far too slow on curved valleys)",
+            [15] = "stalled at f = 0.00531317 (AdaGrad-Norm steps shrink like 1/√(Σ‖g‖²): far too slow on curved valleys)",
+            [17] = "stalled at f = 0.879026 (AdaGrad-Norm steps shrink like 1/√(Σ‖g‖²): far too slow on curved valleys)",
+            [18] = "iteration limit at f = 0.00607555 (AdaGrad-Norm steps shrink like 1/√(Σ‖g‖²): far too slow on curved valleys)",
+            [19] = "iteration limit at f = 0.0407346 (AdaGrad-Norm steps shrink like 1/√(Σ‖g‖²): far too slow on curved valleys)",
+            [20] = "iteration limit at f = 0.00284827 (AdaGrad-Norm steps shrink like 1/√(Σ‖g‖²): far too slow on curved valleys)",
+            [26] = "stalled at f = 4.21863E-05 (AdaGrad-Norm steps shrink like 1/√(Σ‖g‖²): far too slow on curved valleys)",
+            [28] = "stalled at f = 0.000788519 (AdaGrad-Norm steps shrink like 1/√(Σ‖g‖²): far too slow on curved valleys)",
+            [35] = "stalled at f = 0.0386177 (AdaGrad-Norm steps shrink like 1/√(Σ‖g‖²): far too slow on curved valleys)",
+        },
+        ["auto"] = new()
+        {
+            [2] = "converged at the known local minimum F = 48.9843 (scipy's methods all stop there too)",
+        },
+        ["bfgs"] = new()
+        {
+            [2] = "converged at the known local minimum F = 48.9843 (scipy's methods all stop there too)",
+            [18] = "line search failed at the local minimum F = 5.65565e-3 that MGH list for m = 13",
+            [26] = "line search failed at the known local minimum F = 2.79506e-5 (scipy's methods all stop there too)",
+            [31] = "converged at the local minimum F = 3.05728 of Broyden banded",
+        },
+        ["brent"] = new()
+        {
+        },
+        ["cg"] = new()
+        {
+            [2] = "converged at the known local minimum F = 48.9843 (scipy's methods all stop there too)",
+            [10] = "iteration limit at f = 99343.6 (badly conditioned (Meyer: ‖g0‖ = 8.7e10))",
+            [18] = "converged at the local minimum F = 5.65565e-3 that MGH list for m = 13",
+            [26] = "converged at the known local minimum F = 2.79506e-5 (scipy's methods all stop there too)",
+        },
+        ["damped-newton"] = new()
+        {
+            [2] = "converged at the known local minimum F = 48.9843 (scipy's methods all stop there too)",
+            [26] = "converged at the known local minimum F = 2.79506e-5 (scipy's methods all stop there too)",
+        },
+        ["gauss-newton"] = new()
+        {
+            [2] = "line search failed at f = 49.0217 (large residual or rank-deficient Jacobian: the Gauss–Newton step is poor)",
+            [6] = "line search failed at f = 3321.89 (large residual or rank-deficient Jacobian: the Gauss–Newton step is poor)",
+            [11] = "iteration limit at f = 2.2133 (large residual or rank-deficient Jacobian: the Gauss–Newton step is poor)",
+            [18] = "line search failed at f = 0.742336 (large residual or rank-deficient Jacobian: the Gauss–Newton step is poor)",
+            [24] = "iteration limit at f = 0.00158184 (large residual or rank-deficient Jacobian: the Gauss–Newton step is poor)",
+            [35] = "stalled at f = 0.0174826 (large residual or rank-deficient Jacobian: the Gauss–Newton step is poor)",
+        },
+        ["golden"] = new()
+        {
+        },
+        ["lazy-newton"] = new()
+        {
+            [2] = "converged at the known local minimum F = 48.9843 (scipy's methods all stop there too)",
+            [26] = "stalled at the known local minimum F = 2.79506e-5 (scipy's methods all stop there too)",
+        },
+        ["lbfgs"] = new()
+        {
+            [2] = "converged at the known local minimum F = 48.9843 (scipy's methods all stop there too)",
+            [18] = "converged at the local minimum F = 5.65565e-3 that MGH list for m = 13",
+            [26] = "line search failed at the known local minimum F = 2.79506e-5 (scipy's methods all stop there too)",
+            [31] = "converged at the local minimum F = 3.05728 of Broyden banded",
+        },
+        ["lbfgsb"] = new()
+        {
+            [2] = "converged at the known local minimum F = 48.9843 (scipy's methods all stop there too)",
+            [3] = "line search failed at f = 1.43841E-06 (rounding errors stop the line search short of the tolerance)",
+            [10] = "line search failed at f = 4054.1 (rounding errors stop the line search short of the tolerance)",
+            [18] = "line search failed at the local minimum F = 5.65565e-3 that MGH list for m = 13",
+            [26] = "line search failed at the known local minimum F = 2.79506e-5 (scipy's methods all stop there too)",
+        },
+        ["lm"] = new()
+        {
+            [2] = "converged at the known local minimum F = 48.9843 (scipy's methods all stop there too)",
+            [26] = "stalled at the known local minimum F = 2.79506e-5 (scipy's methods all stop there too)",
+        },
+        ["nelder-mead"] = new()
+        {
+            [2] = "converged at the known local minimum F = 48.9843 (scipy's methods all stop there too)",
+            [12] = "converged (falsely: see s_valueOnlyFalseConvergence) on Box 3-D's flat asymptote (‖x‖∞ ≈ 2400) at f = 0.0755887",
+            [26] = "stalled at the known local minimum F = 2.79506e-5 (scipy's methods all stop there too)",
+            [33] = "stalled on the rank-1 linear problem at f = 402.808 (flat directions: the simplex degenerates)",
+            [34] = "stalled on the rank-1 linear problem at f = 16.6985 (flat directions: the simplex degenerates)",
+        },
+        ["nesterov"] = new()
+        {
+            [2] = "converged at the known local minimum F = 48.9843 (scipy's methods all stop there too)",
+            [3] = "iteration limit at f = 0.130736 (first-order rate on a badly conditioned problem)",
+            [4] = "stalled at f = 4.99999E+11 (first-order rate on a badly conditioned problem)",
+            [10] = "iteration limit at f = 2.92217E+06 (first-order rate on a badly conditioned problem)",
+            [11] = "iteration limit at f = 2.11754E-05 (first-order rate on a badly conditioned problem)",
+            [17] = "iteration limit at f = 7.55217E-05 (first-order rate on a badly conditioned problem)",
+            [18] = "line search failed at the local minimum F = 5.65565e-3 that MGH list for m = 13",
+            [26] = "line search failed at the known local minimum F = 2.79506e-5 (scipy's methods all stop there too)",
+        },
+        ["newton"] = new()
+        {
+            [2] = "converged at the known local minimum F = 48.9843 (scipy's methods all stop there too)",
+            [10] = "iteration limit at f = 6.81045E+06 (Meyer: Newton steps on an exponential fit with condition ~1e12)",
+            [26] = "converged at the known local minimum F = 2.79506e-5 (scipy's methods all stop there too)",
+        },
+        ["polyak-momentum"] = new()
+        {
+            [1] = "stalled at f = 0.686191 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [2] = "stalled at f = 66.7877 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [3] = "stalled at f = 0.135624 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [4] = "stalled at f = 2.50352E+11 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [5] = "stalled at f = 0.115521 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [6] = "stalled at f = 127.623 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [7] = "stalled at f = 30.099 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [8] = "stalled at f = 0.216565 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [9] = "stalled at f = 3.88811E-06 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [10] = "stalled at f = 7.19972E+06 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [11] = "converged with ∇f = 0 exactly on a plateau of Gulf (exponentials underflow) at f = 6.59867",
+            [12] = "stalled at f = 0.0781108 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [13] = "stalled at f = 0.270185 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [14] = "stalled at f = 23.1024 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [15] = "stalled at f = 0.00320844 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [16] = "stalled at f = 108915 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [17] = "stalled at f = 0.00784885 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [18] = "stalled at f = 0.0103888 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [19] = "stalled at f = 0.360184 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [20] = "stalled at f = 0.178755 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [21] = "stalled at f = 3.43096 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [22] = "stalled at f = 0.810556 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [23] = "stalled at f = 5.78467 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [24] = "stalled at f = 0.184459 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [25] = "stalled at f = 124.978 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [26] = "stalled at f = 0.00490941 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [27] = "stalled at f = 0.606991 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [28] = "stalled at f = 0.000788519 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [29] = "stalled at f = 0.0032452 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [30] = "stalled at f = 0.00339833 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [31] = "stalled at f = 6.38687 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [32] = "stalled at f = 10.0043 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [33] = "stalled at f = 259.881 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [34] = "stalled at f = 917.955 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+            [35] = "stalled at f = 0.0221759 (the f* estimate (best f − δ, δ halving) is too crude without a known f*)",
+        },
+        ["trust-region"] = new()
+        {
+            [2] = "converged at the known local minimum F = 48.9843 (scipy's methods all stop there too)",
+            [18] = "converged at the local minimum F = 5.65565e-3 that MGH list for m = 13",
+            [26] = "converged at the known local minimum F = 2.79506e-5 (scipy's methods all stop there too)",
+        },
+        ["zo-two-point"] = new()
+        {
+            [1] = "stalled at f = 24.1803 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [2] = "stalled at f = 400.398 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [3] = "stalled at f = 0.311114 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [4] = "stalled at f = 9.99998E+11 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [6] = "stalled at f = 2020 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [7] = "stalled at f = 2499.85 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [8] = "stalled at f = 0.00864825 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [9] = "stalled at f = 2.61091E-08 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [10] = "stalled at f = 1.41787E+09 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [11] = "stalled at f = 6.51453 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [13] = "stalled at f = 214.998 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [14] = "stalled at f = 19190.6 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [15] = "stalled at f = 0.000474053 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [16] = "stalled at f = 7.9266E+06 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [17] = "stalled at f = 0.869077 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [18] = "iteration limit at f = 0.0573586 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [19] = "stalled at f = 0.475419 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [20] = "stalled at f = 29.9961 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [21] = "stalled at f = 120.999 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [22] = "stalled at f = 644.978 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [23] = "stalled at f = 148032 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [24] = "stalled at f = 162.637 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [25] = "stalled at f = 2.19847E+06 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [26] = "stalled at f = 4.03135E-05 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [27] = "stalled at f = 171.293 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [28] = "stalled at f = 9.86705E-05 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [29] = "stalled at f = 1.22873E-07 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [30] = "stalled at f = 20.9996 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [31] = "stalled at f = 359.991 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [33] = "stalled at f = 8.65855E+06 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [34] = "stalled at f = 4.06794E+06 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+            [35] = "stalled at f = 0.0148747 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
+        },
+    };
+
+    /// <summary>Value-only methods cannot tell a flat asymptote from a minimum: the one such claim measured, listed so
+    /// that any other one fails the test.</summary>
+    private static readonly Dictionary<(string, int), string> s_valueOnlyFalseConvergence = new()
+    {
+        [("nelder-mead", 12)] = "Box 3-D flattens as x₁, x₂ → ∞ (the exponentials vanish); the simplex and a confirming restart see no lower value at ‖x‖∞ ≈ 2400, f = 0.0756",
     };
 
     public static TheoryData<string> Methods => [.. Minimizers.Names];
@@ -52,7 +246,11 @@ public class MghRegistryTests(ITestOutputHelper output)
         var problems = new List<string>();
         foreach (MghRun run in runs.Where(r => r.Error is not null))
             problems.Add($"MGH {run.Problem.Id}: the run threw {run.Error}");
-        foreach (MghRun run in runs.Where(r => r.ConvergedButUnsolved(Tau) && !r.Problem.IsAtLocalMinimum(r.Result!.F)))
+        // ‖∇f‖ = 0 exactly is a stationary point by definition (a plateau where exponentials underflow), so the
+        // gradient test's claim is true there even away from a minimum.
+        foreach (MghRun run in runs.Where(r => r.ConvergedButUnsolved(Tau) && !r.Problem.IsAtLocalMinimum(r.Result!.F)
+            && !(r.Result!.ConvergedBy == ConvergenceTest.Gradient && r.Result.Message.StartsWith("‖g‖∞ = 0 ", StringComparison.Ordinal))
+            && !s_valueOnlyFalseConvergence.ContainsKey((name, r.Problem.Id))))
             problems.Add($"MGH {run.Problem.Id}: status converged ({run.Result!.ConvergedBy}) but f = {run.Result.F:R} is neither within τ of F* = {run.Problem.FStar:R} nor at a known local minimum ({string.Join(", ", run.Problem.LocalMinima)}): {run.Result.Message}");
 
         if (!s_knownUnsolved.TryGetValue(name, out Dictionary<int, string>? known))

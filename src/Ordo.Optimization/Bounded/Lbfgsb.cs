@@ -29,9 +29,10 @@ public sealed class Lbfgsb : Minimizer<IGradientObjective>
     /// <summary>The number m of (s, y) pairs kept. Default 10.</summary>
     public int Memory { get; init; } = 10;
 
-    /// <summary>The line search along d = x̄ − x. Default backtracking Armijo (<see cref="BacktrackingLineSearch"/>); any
-    /// <see cref="ILineSearch"/> works (the search never tries α beyond the feasible step).</summary>
-    public ILineSearch LineSearch { get; init; } = new BacktrackingLineSearch();
+    /// <summary>The line search along d = x̄ − x. Default Moré–Thuente (<see cref="MoreThuenteLineSearch"/>, strong Wolfe,
+    /// as in the paper), which also guarantees sᵀy &gt; 0; any <see cref="ILineSearch"/> works (the search never tries α
+    /// beyond the feasible step).</summary>
+    public ILineSearch LineSearch { get; init; } = new MoreThuenteLineSearch();
 
     /// <summary>A pair is stored only when sᵀy &gt; ε·yᵀy. Default 2.2e-16 (machine epsilon, as in the paper).</summary>
     public double CurvatureEpsilon { get; init; } = 2.220446049250313e-16;

@@ -44,6 +44,10 @@ public sealed class BacktrackingLineSearch : ILineSearch
         for (int k = 0; k < MaxEvaluations; k++)
         {
             double f = phi.Value(alpha);
+            // Once c₁·α·φ'(0) is below the rounding of f0 this accepts a step that leaves f unchanged. That is deliberate:
+            // near a minimizer with f* ≠ 0 the value cannot resolve the decrease any more while the gradient still can
+            // (the approximate-Wolfe argument of Hager and Zhang), and the driver's stall test ends a run that stops
+            // improving.
             if (double.IsFinite(f) && f <= f0 + SufficientDecrease * alpha * s0)
                 return new LineSearchResult(alpha, f, LineSearchStatus.Success);
             if (double.IsFinite(f) && f < bestF) { bestF = f; bestAlpha = alpha; }

@@ -100,7 +100,12 @@ public sealed class LazyNewton : Minimizer<IHessianObjective>
                 X.CopyTo(_xTrial, 0);
                 Blas1.Axpy(1.0, _h, _xTrial);
                 double f = Evaluator.ValueAndGradient(_xTrial, _gTrial);
-                if (double.IsFinite(f) && f <= model + RoundingSlack * Math.Abs(F))
+                // The paper's test f(x + h) ≤ model, compared as decreases: F − f against the predicted decrease
+                // −(linear + quadratic/2 + M r³/6), each computed without forming F + (…), whose rounding near a
+                // minimizer (model ≈ F) would reject exact Newton steps and inflate M for ever.
+                double predicted = -(linear + 0.5 * quadratic + _m / 6 * r * r * r);
+                if (double.IsFinite(f) && (f <= model + RoundingSlack * Math.Abs(F)
+                    || F - f >= predicted - RoundingSlack * (Math.Abs(F) + Math.Abs(predicted))))
                 {
                     Accept(_xTrial, _gTrial, f, hNorm);
                     _m = Math.Max(_m / 2, 1e-300);

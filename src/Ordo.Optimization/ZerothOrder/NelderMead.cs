@@ -69,6 +69,7 @@ public sealed class NelderMead : Minimizer<IObjective>
         private readonly double[] _centroid, _xr, _xe, _xc;
         private readonly double _alpha, _beta, _gamma, _delta;
         private int _restarts;
+        private double _verifiedF = double.PositiveInfinity;
         private int _sinceBest;
         private double _bestSeen;
 
@@ -238,13 +239,39 @@ public sealed class NelderMead : Minimizer<IObjective>
             bool flat = spread <= _method.ValueTolerance * fScale;
             if (small && flat)
             {
-                Message = string.Create(CultureInfo.InvariantCulture,
-                    $"Simplex diameter {diameter:G4} ≤ SimplexTolerance {_method.SimplexTolerance:G4} × max(1, ‖x‖∞) and value spread {spread:G4} ≤ ValueTolerance {_method.ValueTolerance:G4} × max(1, |f|) ({_restarts} restart(s)).");
-                return StepOutcome.Converged;
+                // A collapsed simplex is not proof of a minimizer (it also collapses while creeping along a valley):
+                // claim convergence only when a fresh simplex around the same point found nothing better (the restart
+                // test of Kelley, "Detection and remediation of stagnation in the Nelder–Mead algorithm", SIAM J.
+                // Optim. 10(1), 1999).
+                bool confirmed = fb >= _verifiedF - _method.ValueTolerance * fScale;
+                if (confirmed)
+                {
+                    Message = string.Create(CultureInfo.InvariantCulture,
+                        $"Simplex diameter {diameter:G4} ≤ SimplexTolerance {_method.SimplexTolerance:G4} × max(1, ‖x‖∞) and value spread {spread:G4} ≤ ValueTolerance {_method.ValueTolerance:G4} × max(1, |f|), confirmed by a restart that found nothing better ({_restarts} restart(s)).");
+                    return StepOutcome.Converged;
+                }
+                if (_restarts >= _method.MaxRestarts)
+                {
+                    Message = string.Create(CultureInfo.InvariantCulture,
+                        $"The simplex collapsed (diameter {diameter:G4}, spread {spread:G4}) but every one of the {_restarts} restart(s) still found lower values: not a confirmed minimizer.");
+                    return StepOutcome.Stalled;
+                }
+                _verifiedF = fb;
+                _restarts++;
+                _sinceBest = 0;
+                BuildSimplexAround(_order[0], 1.0);
+                return StepOutcome.Continue;
             }
             if (fb < _bestSeen) { _bestSeen = fb; _sinceBest = 0; }
             else _sinceBest++;
             bool stuck = _sinceBest >= 10 * (n + 1);
+            if (stuck && double.IsFinite(_verifiedF) && fb >= _verifiedF - _method.ValueTolerance * fScale)
+            {
+                // The confirming restart around a collapsed simplex found nothing lower in 10·(n + 1) iterations.
+                Message = string.Create(CultureInfo.InvariantCulture,
+                    $"Simplex diameter ≤ SimplexTolerance × max(1, ‖x‖∞) and value spread ≤ ValueTolerance × max(1, |f|) held, and a restart around the point found nothing lower in {10 * (n + 1)} iterations ({_restarts} restart(s)).");
+                return StepOutcome.Converged;
+            }
             if (small || stuck)
             {
                 if (_restarts >= _method.MaxRestarts)
