@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Ordo.Benchmarking;
+using Ordo.Benchmarking.Optimization;
 using Ordo.Integration;
 using Ordo.Problems;
 using Ordo.Sampling;
@@ -12,13 +13,13 @@ internal static class BenchCommand
 {
     /// <summary>Every suite name of the contract, and whether it exists yet.</summary>
     private static readonly (string Name, bool Available)[] Suites =
-        [("ode", true), ("stiff", false), ("sde", false), ("opt", false), ("flow", true)];
+        [("ode", true), ("stiff", false), ("sde", false), ("opt", true), ("flow", true)];
 
     public static Command Create(CliConsole console)
     {
         var suite = new Option<string>("--suite")
         {
-            Description = "Which suite to run: ode, stiff, sde, opt, flow, or all (every suite that exists; today: ode and flow).",
+            Description = "Which suite to run: ode, stiff, sde, opt, flow, or all (every suite that exists; today: ode, opt and flow).",
             DefaultValueFactory = _ => "all",
         };
         var output = new Option<string>("--out", "-o")
@@ -50,9 +51,17 @@ internal static class BenchCommand
         {
             Description = "flow suite: comma-separated step counts of the sweep (default: 2,3,4,6,8,...,192,256).",
         };
+        var optMethods = new Option<string?>("--opt-methods")
+        {
+            Description = "opt suite: comma-separated Ordo minimizers (default: every registered method except the 1-D ones).",
+        };
+        var mgh = new Option<string?>("--mgh")
+        {
+            Description = "opt suite: comma-separated Moré–Garbow–Hillstrom problem numbers (default: 1-35).",
+        };
         var command = new Command("bench", "Run the benchmark suites: work-precision sweeps, the scipy comparison, flow samplers against exact flows, and a report with figures.")
         {
-            suite, output, problems, methods, rtols, noScipy, samplers, steps,
+            suite, output, problems, methods, rtols, noScipy, samplers, steps, optMethods, mgh,
         };
         command.SetAction(parse =>
         {
@@ -65,6 +74,7 @@ internal static class BenchCommand
             {
                 if (s == "ode") RunOde(console, options, outDir);
                 if (s == "flow") RunFlow(console, flowOptions, outDir);
+                if (s == "opt") RunOpt(console, BuildOptOptions(parse.GetValue(optMethods), parse.GetValue(mgh), !parse.GetValue(noScipy)), outDir);
             }
             return Cli.ExitOk;
         });
@@ -163,6 +173,55 @@ internal static class BenchCommand
             options = options with { Steps = list.Order().ToList() };
         }
         return options;
+    }
+
+    internal static OptBenchmarkOptions BuildOptOptions(string? methods, string? ids, bool runScipy)
+    {
+        var options = new OptBenchmarkOptions { RunScipy = runScipy };
+        if (methods is not null)
+        {
+            var list = new List<string>();
+            foreach (string name in SplitList(methods, "--opt-methods"))
+            {
+                try { list.Add(Ordo.Optimization.Minimizers.Find(name).Name); }
+                catch (ArgumentException e) { throw new BadInputException("--opt-methods: " + e.Message); }
+            }
+            options = options with { Methods = list.Distinct().ToList() };
+        }
+        if (ids is not null)
+        {
+            var list = new List<int>();
+            foreach (string text in SplitList(ids, "--mgh"))
+            {
+                int id = CliValues.PositiveInt(text, "--mgh")!.Value;
+                if (id > 35) throw new BadInputException($"--mgh: there are 35 Moré–Garbow–Hillstrom problems; {id} is not one");
+                if (!list.Contains(id)) list.Add(id);
+            }
+            options = options with { ProblemIds = list.Order().ToList() };
+        }
+        return options;
+    }
+
+    private static void RunOpt(CliConsole console, OptBenchmarkOptions options, string outDir)
+    {
+        int problems = options.ProblemIds?.Count ?? 35;
+        int methods = options.Methods?.Count ?? OptBenchmark.DefaultMethods().Count;
+        console.Error.WriteLine($"ordo bench opt: {methods} Ordo method(s) x {problems} MGH problem(s)"
+            + (options.RunScipy ? $", plus scipy {string.Join("/", options.ScipyMethods)}" : ", no scipy")
+            + (options.RunBandwidth ? $", and L-BFGS at n = {options.BandwidthDimension:N0}" : ""));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        (OptBenchmarkResult result, OptReportFiles files) = BenchProgress.Run(console, progress =>
+        {
+            OptBenchmarkResult r = OptBenchmark.Run(options, progress);
+            return (r, OptBenchmarkReport.Write(r, outDir));
+        });
+        ReportTable table = OptBenchmarkReport.SummaryTable(result);
+        console.Out.WriteLine(table.Title);
+        console.WriteTable(table.Headers, table.Rows, new HashSet<int>(table.RightAligned));
+        console.Out.WriteLine(result.ScipyMessage);
+        if (result.Bandwidth is { } b)
+            console.Out.WriteLine(FormattableString.Invariant($"L-BFGS at n = {b.Dimension:N0}: {b.EquivalentVectorPasses:0.0} equivalent vector passes per iteration (bound ≈ {4 * b.Memory + 6}), {b.ReadBandwidthGBs:0.0} GB/s streaming"));
+        console.Out.WriteLine(FormattableString.Invariant($"opt report written to {Path.GetFullPath(files.Markdown)} ({files.Plots.Count} figures, opt-results.csv) in {started.Elapsed.TotalSeconds:0.0} s"));
     }
 
     private static void RunFlow(CliConsole console, FlowBenchmarkOptions options, string outDir)
