@@ -220,7 +220,7 @@ internal static class BenchCommand
         console.WriteTable(table.Headers, table.Rows, new HashSet<int>(table.RightAligned));
         console.Out.WriteLine(result.ScipyMessage);
         if (result.Bandwidth is { } b)
-            console.Out.WriteLine(FormattableString.Invariant($"L-BFGS at n = {b.Dimension:N0}: {b.EquivalentVectorPasses:0.0} equivalent vector passes per iteration (bound ≈ {4 * b.Memory + 6}), {b.ReadBandwidthGBs:0.0} GB/s streaming"));
+            console.Out.WriteLine(FormattableString.Invariant($"L-BFGS at n = {b.Dimension:N0}: {b.EquivalentVectorPasses:0.0} equivalent vector passes per iteration against {LbfgsBandwidth.PassesPerIteration(b.Memory):0} needed ({b.EquivalentVectorPasses / LbfgsBandwidth.PassesPerIteration(b.Memory):0.00} x the bandwidth bound; {b.ReadBandwidthGBs:0.0} GB/s streaming)"));
         console.Out.WriteLine(FormattableString.Invariant($"opt report written to {Path.GetFullPath(files.Markdown)} ({files.Plots.Count} figures, opt-results.csv) in {started.Elapsed.TotalSeconds:0.0} s"));
     }
 

@@ -22,11 +22,17 @@ public sealed record LbfgsBandwidthResult(int Dimension, int Memory, int Iterati
 /// <summary>
 /// Measures L-BFGS (memory 10) at n = 10⁶ on a separable quadratic f = Σ cᵢ(xᵢ − 1)²/2 with cᵢ ∈ [1, 10⁴], whose
 /// evaluation is one pass. The iteration's own cost (total time minus the measured objective time) is expressed in
-/// "equivalent vector passes": time / (8n bytes / streaming bandwidth). The two-loop recursion with m pairs reads about
-/// 4m + O(1) vectors, so that is the lower bound the figure is compared against.
+/// "equivalent vector passes": time / (8n bytes / streaming bandwidth), compared with the passes over n-vectors that an
+/// iteration must read or write (<see cref="PassesPerIteration"/>): their ratio is the distance from the memory-bandwidth
+/// bound.
 /// </summary>
 public static class LbfgsBandwidth
 {
+    /// <summary>Vector passes (reads plus writes of n-vectors) of one L-BFGS iteration with m pairs and one trial point:
+    /// 8m + 26, the count in <c>Lbfgs</c>'s class documentation (two-loop recursion with each axpy fused into the next dot,
+    /// the pair update, the trial point and the line-search dots).</summary>
+    public static double PassesPerIteration(int memory) => 8.0 * memory + 26;
+
     /// <summary>Runs the measurement (about a second at n = 10⁶).</summary>
     public static LbfgsBandwidthResult Measure(int n, int iterations = 60)
     {
