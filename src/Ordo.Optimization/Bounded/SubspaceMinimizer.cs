@@ -1,3 +1,5 @@
+using Ordo.LinearAlgebra;
+
 namespace Ordo.Optimization;
 
 /// <summary>
@@ -47,7 +49,7 @@ internal sealed class SubspaceMinimizer
     public void Minimize(ReadOnlySpan<double> x, ReadOnlySpan<double> g, ReadOnlySpan<double> lower, ReadOnlySpan<double> upper,
         CompactLbfgsMatrix b, ReadOnlySpan<double> xc, ReadOnlySpan<double> mc, Span<double> xbar)
     {
-        int n = x.Length, k = b.Count, k2 = 2 * k, ld = _ld;
+        int n = x.Length, k = b.Count, k2 = 2 * k, ld = k2; // the reduced matrix is stored compactly (k2 × k2)
         double theta = b.Theta;
         xc.CopyTo(xbar);
         Backtracked = false;
@@ -96,7 +98,7 @@ internal sealed class SubspaceMinimizer
                     a[q * ld + p] = t;
                 }
             }
-            if (!LuSolve(a, k2, ld, v, _pivot)) return; // singular reduced system: x̄ = x^c.
+            if (!DenseLU.FactorAndSolve(a[..(k2 * k2)], k2, _pivot.AsSpan(0, k2), v[..k2]) || !Blas1.AllFinite<double>(v[..k2])) return; // singular reduced system: x̄ = x^c.
             for (int j = 0; j < nf; j++) du[j] = -r[j] * invTheta;
             double invTheta2 = invTheta * invTheta;
             for (int p = 0; p < k2; p++) Blas1.Axpy(-invTheta2 * v[p], (ReadOnlySpan<double>)_u.AsSpan(p * n, nf), du);
@@ -130,44 +132,5 @@ internal sealed class SubspaceMinimizer
             int i = _free[j];
             xbar[i] = Math.Clamp(xc[i] + alpha * du[j], lower[i], upper[i]);
         }
-    }
-
-    /// <summary>Solves A·z = v in place (v ← z) by LU with partial pivoting; A (n × n, leading dimension ld) is
-    /// overwritten. False when a pivot is zero or not finite.</summary>
-    private static bool LuSolve(Span<double> a, int n, int ld, Span<double> v, Span<int> pivot)
-    {
-        for (int col = 0; col < n; col++)
-        {
-            int pr = col;
-            double max = Math.Abs(a[col * ld + col]);
-            for (int r = col + 1; r < n; r++)
-            {
-                double t = Math.Abs(a[r * ld + col]);
-                if (t > max) { max = t; pr = r; }
-            }
-            if (!(max > 0) || !double.IsFinite(max)) return false;
-            pivot[col] = pr;
-            if (pr != col)
-            {
-                for (int c = 0; c < n; c++) (a[col * ld + c], a[pr * ld + c]) = (a[pr * ld + c], a[col * ld + c]);
-                (v[col], v[pr]) = (v[pr], v[col]);
-            }
-            double inv = 1 / a[col * ld + col];
-            for (int r = col + 1; r < n; r++)
-            {
-                double f = a[r * ld + col] * inv;
-                if (f == 0) continue;
-                a[r * ld + col] = f;
-                for (int c = col + 1; c < n; c++) a[r * ld + c] -= f * a[col * ld + c];
-                v[r] -= f * v[col];
-            }
-        }
-        for (int r = n - 1; r >= 0; r--)
-        {
-            double t = v[r];
-            for (int c = r + 1; c < n; c++) t -= a[r * ld + c] * v[c];
-            v[r] = t / a[r * ld + r];
-        }
-        return Blas1.AllFinite<double>(v[..n]);
     }
 }
