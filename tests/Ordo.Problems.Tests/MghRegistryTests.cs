@@ -108,8 +108,6 @@ public class MghRegistryTests(ITestOutputHelper output)
         ["lbfgsb"] = new()
         {
             [2] = "converged at the known local minimum F = 48.9843 (scipy's methods all stop there too)",
-            [3] = "line search failed at f = 1.43841E-06 (rounding errors stop the line search short of the tolerance)",
-            [10] = "line search failed at f = 4054.1 (rounding errors stop the line search short of the tolerance)",
             [18] = "line search failed at the local minimum F = 5.65565e-3 that MGH list for m = 13",
             [26] = "line search failed at the known local minimum F = 2.79506e-5 (scipy's methods all stop there too)",
         },
@@ -124,7 +122,6 @@ public class MghRegistryTests(ITestOutputHelper output)
             [12] = "converged (falsely: see s_valueOnlyFalseConvergence) on Box 3-D's flat asymptote (‖x‖∞ ≈ 2400) at f = 0.0755887",
             [26] = "stalled at the known local minimum F = 2.79506e-5 (scipy's methods all stop there too)",
             [33] = "stalled on the rank-1 linear problem at f = 402.808 (flat directions: the simplex degenerates)",
-            [34] = "stalled on the rank-1 linear problem at f = 16.6985 (flat directions: the simplex degenerates)",
         },
         ["nesterov"] = new()
         {
@@ -132,7 +129,6 @@ public class MghRegistryTests(ITestOutputHelper output)
             [3] = "iteration limit at f = 0.130736 (first-order rate on a badly conditioned problem)",
             [4] = "stalled at f = 4.99999E+11 (first-order rate on a badly conditioned problem)",
             [10] = "iteration limit at f = 2.92217E+06 (first-order rate on a badly conditioned problem)",
-            [11] = "iteration limit at f = 2.11754E-05 (first-order rate on a badly conditioned problem)",
             [17] = "iteration limit at f = 7.55217E-05 (first-order rate on a badly conditioned problem)",
             [18] = "line search failed at the local minimum F = 5.65565e-3 that MGH list for m = 13",
             [26] = "line search failed at the known local minimum F = 2.79506e-5 (scipy's methods all stop there too)",
@@ -215,7 +211,6 @@ public class MghRegistryTests(ITestOutputHelper output)
             [26] = "stalled at f = 4.03135E-05 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
             [27] = "stalled at f = 171.293 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
             [28] = "stalled at f = 9.86705E-05 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
-            [29] = "stalled at f = 1.22873E-07 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
             [30] = "stalled at f = 20.9996 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
             [31] = "stalled at f = 359.991 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
             [33] = "stalled at f = 8.65855E+06 (random-direction estimates with a fixed step: thousands of evaluations per digit)",
@@ -229,6 +224,23 @@ public class MghRegistryTests(ITestOutputHelper output)
     private static readonly Dictionary<(string, int), string> s_valueOnlyFalseConvergence = new()
     {
         [("nelder-mead", 12)] = "Box 3-D flattens as x₁, x₂ → ∞ (the exponentials vanish); the simplex and a confirming restart see no lower value at ‖x‖∞ ≈ 2400, f = 0.0756",
+    };
+
+    /// <summary>Runs whose relative gap lies within a factor 3 of τ = 1e-6 on this machine (measured with
+    /// <c>ordo bench --suite opt</c>): whether they pass depends on rounding (the width of the SIMD dot products differs
+    /// between CPUs), so the table accepts either outcome for them, and the honesty check allows a converged status
+    /// just above τ. Every other run must match the table exactly.</summary>
+    private static readonly Dictionary<(string, int), string> s_borderline = new()
+    {
+        [("lbfgsb", 3)] = "relative gap 1.3e-6 (line search failed at rounding level) or 3e-7, depending on the LU's rounding",
+        [("lbfgsb", 10)] = "Meyer: relative gap 2.3e-6 at a rounding-level line-search failure",
+        [("trust-region", 3)] = "converged at relative gap 7.7e-7",
+        [("trust-region", 10)] = "converged at relative gap 7.4e-7",
+        [("lazy-newton", 3)] = "converged at relative gap 2.4e-7",
+        [("lazy-newton", 10)] = "converged at relative gap 7.0e-7",
+        [("nesterov", 11)] = "iteration limit at relative gap 1.7e-6",
+        [("zo-two-point", 29)] = "stalled at relative gap 1.9e-6",
+        [("nelder-mead", 34)] = "stalled at relative gap 2.6e-6",
     };
 
     public static TheoryData<string> Methods => [.. Minimizers.Names];
@@ -250,7 +262,8 @@ public class MghRegistryTests(ITestOutputHelper output)
         // gradient test's claim is true there even away from a minimum.
         foreach (MghRun run in runs.Where(r => r.ConvergedButUnsolved(Tau) && !r.Problem.IsAtLocalMinimum(r.Result!.F)
             && !(r.Result!.ConvergedBy == ConvergenceTest.Gradient && r.Result.Message.StartsWith("‖g‖∞ = 0 ", StringComparison.Ordinal))
-            && !s_valueOnlyFalseConvergence.ContainsKey((name, r.Problem.Id))))
+            && !s_valueOnlyFalseConvergence.ContainsKey((name, r.Problem.Id))
+            && !(s_borderline.ContainsKey((name, r.Problem.Id)) && r.Problem.IsSolved(r.Result.F, 3 * Tau))))
             problems.Add($"MGH {run.Problem.Id}: status converged ({run.Result!.ConvergedBy}) but f = {run.Result.F:R} is neither within τ of F* = {run.Problem.FStar:R} nor at a known local minimum ({string.Join(", ", run.Problem.LocalMinima)}): {run.Result.Message}");
 
         if (!s_knownUnsolved.TryGetValue(name, out Dictionary<int, string>? known))
@@ -259,7 +272,7 @@ public class MghRegistryTests(ITestOutputHelper output)
         }
         else
         {
-            foreach (MghRun run in runs.Where(r => r.NotApplicable is null))
+            foreach (MghRun run in runs.Where(r => r.NotApplicable is null && !s_borderline.ContainsKey((name, r.Problem.Id))))
             {
                 bool solved = run.IsSolved(Tau);
                 bool listed = known.TryGetValue(run.Problem.Id, out string? reason);
