@@ -280,23 +280,10 @@ public class LbfgsbTests(ITestOutputHelper output)
     [Fact]
     public void InconsistentGradientIsALineSearchFailureNotConvergence()
     {
-        var r = new Lbfgsb().Minimize(new WrongGradient(), [1, 1], new Bounds([-5.0, -5], [5.0, 5]));
+        var r = new Lbfgsb().Minimize(new SignFlippedGradient(), [1, 1], new Bounds([-5.0, -5], [5.0, 5]));
         Assert.Equal(OptimizationStatus.LineSearchFailed, r.Status);
         Assert.False(r.Converged);
         Assert.Contains("line search failed", r.Message);
-    }
-
-    /// <summary>f = x₁² + x₂² with the gradient's sign flipped: every "descent" direction goes uphill.</summary>
-    private sealed class WrongGradient : IGradientObjective
-    {
-        public int Dimension => 2;
-        public double Value(ReadOnlySpan<double> x) => x[0] * x[0] + x[1] * x[1];
-        public double ValueAndGradient(ReadOnlySpan<double> x, Span<double> g)
-        {
-            g[0] = -2 * x[0];
-            g[1] = -2 * x[1];
-            return Value(x);
-        }
     }
 
     [Fact]

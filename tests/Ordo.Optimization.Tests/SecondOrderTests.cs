@@ -409,26 +409,9 @@ public class SecondOrderTests(ITestOutputHelper output)
     public void TrustRegionReportsStalledNotConvergedWhenTheGradientIsWrong()
     {
         // A gradient with the wrong sign: no step can decrease f as predicted, the radius collapses.
-        var r = new TrustRegionNewtonCG().Minimize(new WrongGradient(), [1.0, 2.0]);
+        var r = new TrustRegionNewtonCG().Minimize(new SignFlippedGradient(), [1.0, 2.0]);
         Assert.Equal(OptimizationStatus.Stalled, r.Status);
         Assert.False(r.Converged);
-    }
-
-    private sealed class WrongGradient : IHessianVectorObjective
-    {
-        public int Dimension => 2;
-        public double Value(ReadOnlySpan<double> x) => x[0] * x[0] + x[1] * x[1];
-        public double ValueAndGradient(ReadOnlySpan<double> x, Span<double> g)
-        {
-            g[0] = -2 * x[0];
-            g[1] = -2 * x[1];
-            return Value(x);
-        }
-        public void HessianVectorProduct(ReadOnlySpan<double> x, ReadOnlySpan<double> v, Span<double> r)
-        {
-            r[0] = 2 * v[0];
-            r[1] = 2 * v[1];
-        }
     }
 
     [Fact]

@@ -54,3 +54,22 @@ internal sealed class ValueOnly(int n, Func<double[], double> f) : IObjective
     public int Dimension => n;
     public double Value(ReadOnlySpan<double> x) => f(x.ToArray());
 }
+
+/// <summary>f = x₁² + x₂² with the gradient's sign flipped (and the true Hessian 2I): every "descent" direction goes
+/// uphill, so no method may claim convergence.</summary>
+internal sealed class SignFlippedGradient : IHessianVectorObjective
+{
+    public int Dimension => 2;
+    public double Value(ReadOnlySpan<double> x) => x[0] * x[0] + x[1] * x[1];
+    public double ValueAndGradient(ReadOnlySpan<double> x, Span<double> g)
+    {
+        g[0] = -2 * x[0];
+        g[1] = -2 * x[1];
+        return Value(x);
+    }
+    public void HessianVectorProduct(ReadOnlySpan<double> x, ReadOnlySpan<double> v, Span<double> r)
+    {
+        r[0] = 2 * v[0];
+        r[1] = 2 * v[1];
+    }
+}
