@@ -96,7 +96,7 @@ public sealed class OdeIntegrator<T> where T : IFloatingPointIeee754<T>
         for (int i = 0; i < _n; i++) atol[i] = options.AbsoluteTolerances?[i] ?? options.AbsoluteTolerance;
         _tolerances = new ErrorTolerances(options.RelativeTolerance, atol);
 
-        _stepper = method.CreateStepper(problem.Rhs, _n);
+        _stepper = method.CreateStepper(problem);
         _y = problem.InitialState.ToArray();
         _yNew = new T[_n];
         _yScratch = new T[_n];
@@ -173,7 +173,7 @@ public sealed class OdeIntegrator<T> where T : IFloatingPointIeee754<T>
     public OdeStatus Status { get; private set; }
 
     /// <summary>Work counters so far.</summary>
-    public OdeStats Stats => new(_stepper.RhsEvaluations + _driverEvaluations, _accepted, _rejected, 0, 0);
+    public OdeStats Stats => new(_stepper.RhsEvaluations + _driverEvaluations, _accepted, _rejected, _stepper.JacobianEvaluations, _stepper.LuDecompositions);
 
     /// <summary>
     /// Advances by one accepted step (retrying rejected attempts internally).

@@ -10,6 +10,11 @@ namespace Ordo.Integration;
 /// <typeparam name="T">Number type of the state (double; float for single-precision models; dual numbers for sensitivities).</typeparam>
 public delegate void OdeFunction<T>(double t, ReadOnlySpan<T> y, Span<T> dydt);
 
+/// <summary>The Jacobian ∂f/∂y of an ODE's right-hand side at (t, y), written row-major into <paramref name="jacobian"/>
+/// (length n·n): jacobian[i·n + j] = ∂fᵢ/∂yⱼ. Stiff methods use it; without one they difference f.</summary>
+/// <typeparam name="T">Number type of the state.</typeparam>
+public delegate void OdeJacobian<T>(double t, ReadOnlySpan<T> y, Span<T> jacobian);
+
 /// <summary>
 /// An initial value problem y' = f(t, y), y(t0) = y0, integrated from t0 to t1 (backwards when t1 &lt; t0).
 /// </summary>
@@ -44,6 +49,9 @@ public sealed class OdeProblem<T> where T : IFloatingPointIeee754<T>
 
     /// <summary>The right-hand side.</summary>
     public OdeFunction<T> Rhs { get; }
+
+    /// <summary>The exact Jacobian ∂f/∂y, or null (stiff methods then use finite differences). Explicit methods ignore it.</summary>
+    public OdeJacobian<T>? Jacobian { get; init; }
 
     /// <summary>Number of state components.</summary>
     public int Dimension => _y0.Length;

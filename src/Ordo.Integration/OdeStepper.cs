@@ -33,7 +33,7 @@ public sealed class ErrorTolerances
 
 /// <summary>
 /// The workspace of one method for one solve (OrdinaryDiffEq's cache, diffrax's solver state): it owns every buffer
-/// the method needs, allocated once in <see cref="IOdeMethod.CreateStepper{T}"/>, and performs single steps. The
+/// the method needs, allocated once in <see cref="IOdeMethod.CreateStepper{T}(OdeProblem{T})"/>, and performs single steps. The
 /// integration loop, step-size control, output and events belong to <see cref="OdeIntegrator{T}"/>, written once.
 /// </summary>
 /// <remarks>
@@ -60,6 +60,12 @@ public abstract class OdeStepper<T> where T : IFloatingPointIeee754<T>
 
     /// <summary>Right-hand-side evaluations made by this stepper so far.</summary>
     public long RhsEvaluations { get; private set; }
+
+    /// <summary>Jacobian evaluations (exact, or one finite-difference Jacobian counted once) made so far.</summary>
+    public long JacobianEvaluations { get; protected set; }
+
+    /// <summary>LU (or other) factorizations of iteration matrices made so far.</summary>
+    public long LuDecompositions { get; protected set; }
 
     /// <summary>Degree in θ of the interpolating polynomial written by <see cref="Interpolant"/>.</summary>
     public abstract int InterpolantDegree { get; }
@@ -122,4 +128,9 @@ public interface IOdeMethod
 
     /// <summary>Allocates the workspace for one solve of a problem of dimension <paramref name="dimension"/>.</summary>
     OdeStepper<T> CreateStepper<T>(OdeFunction<T> rhs, int dimension) where T : IFloatingPointIeee754<T>;
+
+    /// <summary>Allocates the workspace for one solve of <paramref name="problem"/>. The integrator calls this one;
+    /// methods that need more than f (a stiff method's Jacobian) override it. The default uses f and n only.</summary>
+    OdeStepper<T> CreateStepper<T>(OdeProblem<T> problem) where T : IFloatingPointIeee754<T>
+        => CreateStepper(problem.Rhs, problem.Dimension);
 }
