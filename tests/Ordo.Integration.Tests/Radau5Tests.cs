@@ -160,6 +160,31 @@ public class Radau5Tests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Adaptive_LogisticEquation_ErrorFollowsTolerance_AndDenseOutputIsAccurate()
+    {
+        // y' = 3y(1 − y), y(0) = 0.1 on [0, 3]: y(t) = 1/(1 + 9e^(−3t)). Errors (end point and the collocation-polynomial
+        // dense output between steps) must shrink with the tolerance.
+        var problem = new OdeProblem<double>(static (t, y, dy) => dy[0] = 3 * y[0] * (1 - y[0]), [0.1], 0, 3);
+        static double Exact(double t) => 1 / (1 + 9 * Math.Exp(-3 * t));
+        double[] tolerances = [1e-4, 1e-6, 1e-8];
+        var endErrors = new double[3];
+        var denseErrors = new double[3];
+        for (int k = 0; k < 3; k++)
+        {
+            double rtol = tolerances[k];
+            var solution = Ode.Solve(problem, Method, new OdeOptions { RelativeTolerance = rtol, AbsoluteTolerance = rtol, Save = SaveAt.DenseOutput }).EnsureSuccess();
+            endErrors[k] = Math.Abs(solution.Y[0] - Exact(3));
+            for (int i = 1; i < 300; i++)
+                denseErrors[k] = Math.Max(denseErrors[k], Math.Abs(solution.Dense!.Evaluate(0.01 * i)[0] - Exact(0.01 * i)));
+            Assert.True(endErrors[k] <= 100 * rtol, $"end error {endErrors[k]} at rtol {rtol}");
+            Assert.True(denseErrors[k] <= 100 * rtol, $"dense error {denseErrors[k]} at rtol {rtol}");
+        }
+        output.WriteLine($"logistic adaptive end errors {string.Join(", ", endErrors.Select(e => e.ToString("e2")))}; dense max errors {string.Join(", ", denseErrors.Select(e => e.ToString("e2")))}");
+        Assert.True(endErrors[2] < endErrors[0] / 100, "error does not follow the tolerance");
+        Assert.True(denseErrors[2] < denseErrors[0] / 100, "dense error does not follow the tolerance");
+    }
+
+    [Fact]
     public void Step_AllocatesNothing()
     {
         var problem = new OdeProblem<double>(static (t, y, dy) => { dy[0] = y[1]; dy[1] = -y[0]; }, [1.0, 0.0], 0, 1e7);
