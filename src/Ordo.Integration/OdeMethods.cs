@@ -50,6 +50,14 @@ public static class OdeMethods
         "Dormand–Prince 8(5,3) (Hairer's DOP853, scipy DOP853): tight tolerances, 1e-8 to 1e-13, smooth problems.",
         new PIController(1.0 / 8, 0.0) { MinFactor = 0.333, MaxFactor = 6.0 });
 
+    /// <summary>Radau IIA of order 5 with RADAU5's simplified Newton, error estimate and predictive controller (double
+    /// only). Source: Hairer &amp; Wanner, <i>Solving ODEs II</i>, §IV.8.</summary>
+    public static Radau5Method Radau5 { get; } = new();
+
+    /// <summary>The implicit methods for stiff problems (double precision only, so not in <see cref="All"/>, whose
+    /// contract tests also run in single precision); <see cref="Get"/> finds them too.</summary>
+    public static IReadOnlyList<IOdeMethod> Stiff { get; } = [Radau5];
+
     /// <summary>Every method, cheapest first.</summary>
     public static IReadOnlyList<IOdeMethod> All { get; } =
     [
@@ -73,7 +81,7 @@ public static class OdeMethods
     /// <summary>Finds a method by its short name (case-insensitive).</summary>
     public static bool TryGet(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IOdeMethod? method)
     {
-        method = All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
+        method = All.Concat(Stiff).FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
         return method is not null;
     }
 }
