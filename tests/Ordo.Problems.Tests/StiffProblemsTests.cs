@@ -133,7 +133,7 @@ public class StiffProblemsTests
         for (int i = 0; i < 1000; i++)
         {
             y[0] = random.NextDouble();
-            y[1] = 1e-4 * random.NextDouble();
+            y[1] = Math.Pow(10, -12 + 11 * random.NextDouble());   // 1e-12 … 0.1, log-uniform
             y[2] = random.NextDouble();
             p.Rhs(0, y, dy);
             Assert.Equal(0.0, (dy[0] + dy[2]) + dy[1]);

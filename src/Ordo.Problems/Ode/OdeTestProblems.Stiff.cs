@@ -35,8 +35,9 @@ public static partial class OdeTestProblems
 
     // ---------------------------------------------------------------------------------------------------------- ROBER
     // Robertson's reactions (HNW II §IV.1 (1.3)): y1' = −k1 y1 + k3 y2 y3, y2' = k1 y1 − k3 y2 y3 − k2 y2²,
-    // y3' = k2 y2², k1 = 0.04, k2 = 3e7, k3 = 1e4. y2' is written as −(y1' + y3') so that the computed
-    // (y1' + y3') + y2' is exactly 0: the total mass is conserved in floating point.
+    // y3' = k2 y2², k1 = 0.04, k2 = 3e7, k3 = 1e4. y2' is computed as −(y1' + y3') so that the floating-point sum
+    // (y1' + y3') + y2' is exactly 0: the RHS conserves the total mass y1 + y2 + y3 (other summation orders agree
+    // to rounding only).
     private const double RoberK1 = 0.04, RoberK2 = 3e7, RoberK3 = 1e4;
 
     private static void RoberRhs(double t, ReadOnlySpan<double> y, Span<double> dy)
