@@ -13,7 +13,7 @@ from scipy.integrate import solve_ivp
 sys.path.insert(0, sys.argv[1])
 import odeproblems  # noqa: E402
 
-NAMES = ["ROBER_40", "ROBER_1e11", "VDPOL", "HIRES", "OREGO", "E5", "POLLU"]
+NAMES = ["ROBER_40", "ROBER_1e11", "VDPOL", "HIRES", "OREGO", "E5", "POLLU", "RINGMOD"]
 data = {p["name"]: p for p in json.load(open(sys.argv[1] + "/problems.json"))["problems"]}
 
 
@@ -28,7 +28,9 @@ for name in NAMES:
     print(f'            {lit(p["y0"])},')
     print(f'            {lit(ref)},')
     print(f'            {lit(p["f"](p["t0"], np.array(p["y0"], dtype=float)))},')
-    print(f'            {lit(p["f"](p["tf"], np.array(ref, dtype=float)))}),')
+    print(f'            {lit(p["f"](p["tf"], np.array(ref, dtype=float)))},')
+    # f at t = t0 + 0.37 (tf - t0) and the reference state (RINGMOD's inputs uin1, uin2 vanish at t0 and tf)
+    print(f'            {lit(p["f"](p["t0"] + 0.37 * (p["tf"] - p["t0"]), np.array(ref, dtype=float)))}),')
 
 # ROBER_40 on [0, 1e-3] with Radau at rtol 1e-13 (the explicit-method sanity check).
 p = odeproblems.by_name("ROBER_40")

@@ -5,7 +5,7 @@ namespace Ordo.Problems;
 
 // The stiff reference problems, each with its exact Jacobian (row-major ∂fᵢ/∂yⱼ). Definitions: Hairer & Wanner,
 // Solving Ordinary Differential Equations II (2nd ed., 1996), §IV.1 and §IV.10; Mazzia & Magherini, Test Set for IVP
-// Solvers (University of Bari, release 2.4, 2008): problems ROBER, VDPOL, HIRES, OREGO, E5, POLLU. Data (y0, interval,
+// Solvers (University of Bari, release 2.4, 2008): problems ROBER, VDPOL, HIRES, OREGO, E5, POLLU, RINGMOD. Data (y0, interval,
 // reference solutions) come from the embedded problems.json like the non-stiff set.
 public static partial class OdeTestProblems
 {
@@ -13,7 +13,8 @@ public static partial class OdeTestProblems
 
     /// <summary>The stiff problems, each with an exact <see cref="OdeTestProblem.Jacobian"/>: ROBER on [0, 40] and on
     /// [0, 1e11] (Robertson 1966), VDPOL (van der Pol, ε = 1e-6), HIRES (Schäfer 1975), OREGO (Field &amp; Noyes 1974),
-    /// E5 (Enright, Hull &amp; Lindberg 1975) and POLLU (Verwer 1994), as defined by Hairer &amp; Wanner, <i>Solving
+    /// E5 (Enright, Hull &amp; Lindberg 1975), POLLU (Verwer 1994) and RINGMOD (the ring modulator, Horneber 1976;
+    /// Kampowsky, Rentrop &amp; Schmidt 1992; ODE variant with Cs = 2e-12), as defined by Hairer &amp; Wanner, <i>Solving
     /// ODEs II</i> §IV.1/§IV.10, and the Bari Test Set for IVP Solvers (Mazzia &amp; Magherini). They are not part of
     /// <see cref="All"/>, which keeps listing the non-stiff problems.</summary>
     public static IReadOnlyList<OdeTestProblem> Stiff => s_stiff.Value;
@@ -30,6 +31,7 @@ public static partial class OdeTestProblems
             FromData(data["OREGO"], OregoRhs, jacobian: OregoJacobian),
             FromData(data["E5"], E5Rhs, jacobian: E5Jacobian),
             FromData(data["POLLU"], PolluRhs, jacobian: PolluJacobian),
+            FromData(data["RINGMOD"], RingRhs, jacobian: RingJacobian),
         ];
     }
 
@@ -226,5 +228,104 @@ public static partial class OdeTestProblems
                 }
             }
         }
+    }
+
+    // -------------------------------------------------------------------------------------------------------- RINGMOD
+    // Ring modulator (Horneber 1976; Kampowsky, Rentrop & Schmidt 1992; Bari RINGMOD, ODE variant Cs = 2e-12): 15 circuit
+    // equations with four diodes q(U) = γ (exp(δU) − 1) at the voltages ud1 … ud4 (see the problem's Source text). The
+    // exponentials overflow to +∞ far off the solution (no exception), so a solver sees a non-finite trial step.
+    private const double RingC = 1.6e-8, RingCs = 2e-12, RingCp = 1e-8, RingR = 25e3, RingRp = 50.0, RingLh = 4.45,
+        RingLs1 = 2e-3, RingLs2 = 5e-4, RingLs3 = 5e-4, RingRg1 = 36.3, RingRg2 = 17.3, RingRg3 = 17.3, RingRi = 50.0,
+        RingRc = 600.0, RingGamma = 40.67286402e-9, RingDelta = 17.7493332;
+
+    private static void RingVoltages(double t, ReadOnlySpan<double> y, out double ud1, out double ud2, out double ud3, out double ud4)
+    {
+        double uin2 = 2.0 * Math.Sin(2e4 * Math.PI * t);
+        ud1 = y[2] - y[4] - y[6] - uin2;
+        ud2 = -y[3] + y[5] - y[6] - uin2;
+        ud3 = y[3] + y[4] + y[6] + uin2;
+        ud4 = -y[2] - y[5] + y[6] + uin2;
+    }
+
+    private static void RingRhs(double t, ReadOnlySpan<double> y, Span<double> dy)
+    {
+        double uin1 = 0.5 * Math.Sin(2e3 * Math.PI * t);
+        RingVoltages(t, y, out double ud1, out double ud2, out double ud3, out double ud4);
+        double q1 = RingGamma * (Math.Exp(RingDelta * ud1) - 1.0);
+        double q2 = RingGamma * (Math.Exp(RingDelta * ud2) - 1.0);
+        double q3 = RingGamma * (Math.Exp(RingDelta * ud3) - 1.0);
+        double q4 = RingGamma * (Math.Exp(RingDelta * ud4) - 1.0);
+        dy[0] = (y[7] - 0.5 * y[9] + 0.5 * y[10] + y[13] - y[0] / RingR) / RingC;
+        dy[1] = (y[8] - 0.5 * y[11] + 0.5 * y[12] + y[14] - y[1] / RingR) / RingC;
+        dy[2] = (y[9] - q1 + q4) / RingCs;
+        dy[3] = (-y[10] + q2 - q3) / RingCs;
+        dy[4] = (y[11] + q1 - q3) / RingCs;
+        dy[5] = (-y[12] - q2 + q4) / RingCs;
+        dy[6] = (-y[6] / RingRp + q1 + q2 - q3 - q4) / RingCp;
+        dy[7] = -y[0] / RingLh;
+        dy[8] = -y[1] / RingLh;
+        dy[9] = (0.5 * y[0] - y[2] - RingRg2 * y[9]) / RingLs2;
+        dy[10] = (-0.5 * y[0] + y[3] - RingRg3 * y[10]) / RingLs3;
+        dy[11] = (0.5 * y[1] - y[4] - RingRg2 * y[11]) / RingLs2;
+        dy[12] = (-0.5 * y[1] + y[5] - RingRg3 * y[12]) / RingLs3;
+        dy[13] = (-y[0] + uin1 - (RingRi + RingRg1) * y[13]) / RingLs1;
+        dy[14] = (-y[1] - (RingRc + RingRg1) * y[14]) / RingLs1;
+    }
+
+    // ∂ud_m/∂y: diode m's voltage is Σ sign · y[col] over these three (column, sign) pairs (plus ±uin2).
+    private static readonly (int Column, double Sign)[] s_ringVoltage =
+    [
+        (2, 1), (4, -1), (6, -1),    // ud1
+        (3, -1), (5, 1), (6, -1),    // ud2
+        (3, 1), (4, 1), (6, 1),      // ud3
+        (2, -1), (5, -1), (6, 1),    // ud4
+    ];
+
+    // The diode currents' coefficients in rows 3 … 7 (before the division by Cs or Cp): row 3 = −q1 + q4, etc.
+    private static readonly double[] s_ringDiodeRows =
+    [
+        -1, 0, 0, 1,     // y3'
+        0, 1, -1, 0,     // y4'
+        1, 0, -1, 0,     // y5'
+        0, -1, 0, 1,     // y6'
+        1, 1, -1, -1,    // y7'
+    ];
+
+    private static void RingJacobian(double t, ReadOnlySpan<double> y, Span<double> jac)
+    {
+        const int n = 15;
+        jac[..(n * n)].Clear();
+        jac[0 * n + 0] = -1 / (RingR * RingC); jac[0 * n + 7] = 1 / RingC; jac[0 * n + 9] = -0.5 / RingC; jac[0 * n + 10] = 0.5 / RingC; jac[0 * n + 13] = 1 / RingC;
+        jac[1 * n + 1] = -1 / (RingR * RingC); jac[1 * n + 8] = 1 / RingC; jac[1 * n + 11] = -0.5 / RingC; jac[1 * n + 12] = 0.5 / RingC; jac[1 * n + 14] = 1 / RingC;
+        jac[2 * n + 9] = 1 / RingCs;
+        jac[3 * n + 10] = -1 / RingCs;
+        jac[4 * n + 11] = 1 / RingCs;
+        jac[5 * n + 12] = -1 / RingCs;
+        jac[6 * n + 6] = -1 / (RingRp * RingCp);
+        RingVoltages(t, y, out double ud1, out double ud2, out double ud3, out double ud4);
+        for (int m = 0; m < 4; m++)
+        {
+            double ud = m switch { 0 => ud1, 1 => ud2, 2 => ud3, _ => ud4 };
+            double dq = RingGamma * RingDelta * Math.Exp(RingDelta * ud);   // q'(ud)
+            for (int row = 2; row <= 6; row++)
+            {
+                double c = s_ringDiodeRows[(row - 2) * 4 + m];
+                if (c == 0) continue;
+                double scaled = c * dq / (row == 6 ? RingCp : RingCs);
+                for (int k = 0; k < 3; k++)
+                {
+                    (int column, double sign) = s_ringVoltage[m * 3 + k];
+                    jac[row * n + column] += sign * scaled;
+                }
+            }
+        }
+        jac[7 * n + 0] = -1 / RingLh;
+        jac[8 * n + 1] = -1 / RingLh;
+        jac[9 * n + 0] = 0.5 / RingLs2; jac[9 * n + 2] = -1 / RingLs2; jac[9 * n + 9] = -RingRg2 / RingLs2;
+        jac[10 * n + 0] = -0.5 / RingLs3; jac[10 * n + 3] = 1 / RingLs3; jac[10 * n + 10] = -RingRg3 / RingLs3;
+        jac[11 * n + 1] = 0.5 / RingLs2; jac[11 * n + 4] = -1 / RingLs2; jac[11 * n + 11] = -RingRg2 / RingLs2;
+        jac[12 * n + 1] = -0.5 / RingLs3; jac[12 * n + 5] = 1 / RingLs3; jac[12 * n + 12] = -RingRg3 / RingLs3;
+        jac[13 * n + 0] = -1 / RingLs1; jac[13 * n + 13] = -(RingRi + RingRg1) / RingLs1;
+        jac[14 * n + 1] = -1 / RingLs1; jac[14 * n + 14] = -(RingRc + RingRg1) / RingLs1;
     }
 }
