@@ -14,7 +14,7 @@ public sealed class OdeTestProblem
     /// <summary>Creates a test problem.</summary>
     public OdeTestProblem(string name, string category, string description, OdeFunction<double> rhs, double t0, double t1,
         double[] initialState, double[]? referenceFinal, string referenceSource, double suggestedAtolFactor,
-        Func<double, double[]>? exact = null, string source = "")
+        Func<double, double[]>? exact = null, string source = "", OdeJacobian<double>? jacobian = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(rhs);
@@ -33,6 +33,7 @@ public sealed class OdeTestProblem
         SuggestedAtolFactor = suggestedAtolFactor;
         Exact = exact;
         Source = source;
+        Jacobian = jacobian;
     }
 
     /// <summary>Name, e.g. "DETEST_A1" or "Arenstorf".</summary>
@@ -77,8 +78,12 @@ public sealed class OdeTestProblem
     /// <summary>Closed-form solution y(t) for every t, when known (used by convergence and dense-output tests).</summary>
     public Func<double, double[]>? Exact { get; }
 
-    /// <summary>The problem as an <see cref="OdeProblem{T}"/> to hand to a solver.</summary>
-    public OdeProblem<double> ToProblem() => new(Rhs, _y0, T0, T1, Name);
+    /// <summary>The exact Jacobian ∂f/∂y (row-major), or null when the problem does not provide one (the non-stiff
+    /// problems).</summary>
+    public OdeJacobian<double>? Jacobian { get; }
+
+    /// <summary>The problem as an <see cref="OdeProblem{T}"/> to hand to a solver (with <see cref="Jacobian"/>).</summary>
+    public OdeProblem<double> ToProblem() => new(Rhs, _y0, T0, T1, Name) { Jacobian = Jacobian };
 
     /// <inheritdoc/>
     public override string ToString() => Name;

@@ -26,14 +26,15 @@ public static partial class OdeTestProblems
     /// dense-output tests): DETEST A1–A4, D1–D5 (Kepler's equation) and E1 (Bessel function of order ½).</summary>
     public static IReadOnlyList<OdeTestProblem> WithExactSolution => s_withExact.Value;
 
-    /// <summary>Finds a problem by name (case-insensitive).</summary>
+    /// <summary>Finds a problem of <see cref="All"/> or <see cref="Stiff"/> by name (case-insensitive).</summary>
     /// <exception cref="ArgumentException">Unknown name; the message lists the known ones.</exception>
     public static OdeTestProblem Get(string name) =>
-        All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException($"unknown problem '{name}'; known problems: {string.Join(", ", All.Select(p => p.Name))}.", nameof(name));
+        All.Concat(Stiff).FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"unknown problem '{name}'; known problems: {string.Join(", ", All.Concat(Stiff).Select(p => p.Name))}.", nameof(name));
 
     /// <summary>Reads one problem's data (y0, interval, reference) from the embedded problems.json.</summary>
-    private static OdeTestProblem FromData(JsonElement data, OdeFunction<double> rhs, Func<double, double[]>? exact = null)
+    private static OdeTestProblem FromData(JsonElement data, OdeFunction<double> rhs, Func<double, double[]>? exact = null,
+        OdeJacobian<double>? jacobian = null)
     {
         string name = data.GetProperty("name").GetString()!;
         double[] y0 = data.GetProperty("y0").EnumerateArray().Select(e => e.GetDouble()).ToArray();
@@ -57,7 +58,8 @@ public static partial class OdeTestProblems
             referenceSource,
             data.TryGetProperty("suggested_atol_factor", out JsonElement f) ? f.GetDouble() : 1e-3,
             exact,
-            data.TryGetProperty("equations", out JsonElement eq) ? eq.GetString() ?? "" : "");
+            data.TryGetProperty("equations", out JsonElement eq) ? eq.GetString() ?? "" : "",
+            jacobian);
     }
 
     private static Dictionary<string, JsonElement> LoadData()
