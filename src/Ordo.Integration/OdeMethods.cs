@@ -50,11 +50,22 @@ public static class OdeMethods
         "Dormand–Prince 8(5,3) (Hairer's DOP853, scipy DOP853): tight tolerances, 1e-8 to 1e-13, smooth problems.",
         new PIController(1.0 / 8, 0.0) { MinFactor = 0.333, MaxFactor = 6.0 });
 
+    /// <summary>ROS3P, a 3(2) Rosenbrock method for stiff problems at loose tolerances, cubic Hermite dense output.
+    /// Source: Lang &amp; Verwer, BIT 41 (2001).</summary>
+    public static RosenbrockMethod Ros3p { get; } = new("ros3p", RosenbrockTableaus.Ros3p,
+        "ROS3P 3(2) Rosenbrock (stiff): loose tolerances, 1e-2 to 1e-4; no order reduction on parabolic PDEs.");
+
+    /// <summary>RODAS4, the L-stable stiffly accurate 4(3) Rosenbrock method with its order-3 dense output.
+    /// Source: HNW II §IV.7.</summary>
+    public static RosenbrockMethod Rodas4 { get; } = new("rodas4", RosenbrockTableaus.Rodas4,
+        "RODAS4 4(3) Rosenbrock (Hairer–Wanner; stiff, L-stable): small and medium stiff systems at 1e-3 to 1e-8.");
+
     /// <summary>Every method, cheapest first.</summary>
     public static IReadOnlyList<IOdeMethod> All { get; } =
     [
         Euler, Midpoint, Heun, Ralston, RungeKutta4, RungeKutta4ThreeEighths,
         BogackiShampine32, DormandPrince54, Tsitouras54, DormandPrince853,
+        Ros3p, Rodas4,
     ];
 
     /// <summary>The default method for non-stiff problems (<c>tsit5</c>).</summary>
