@@ -18,8 +18,8 @@ public class RosenbrockTests(ITestOutputHelper output)
     // ---- order conditions -------------------------------------------------------------------------------------
 
     /// <summary>
-    /// Elementary weight of a Rosenbrock method with exact Jacobian (HW II, §IV.7, Thm. 7.? / Table 7.1 in
-    /// the (α, β = α + Γ) form): Φ(τ) = 1; for a root with a single subtree t₁, Φⱼ = Σₖ βⱼₖ Φₖ(t₁) (β with the diagonal
+    /// Elementary weight of a Rosenbrock method with exact Jacobian (HW II, §IV.7, Table 7.1, written
+    /// in the (α, β = α + Γ) form): Φ(τ) = 1; for a root with a single subtree t₁, Φⱼ = Σₖ βⱼₖ Φₖ(t₁) (β with the diagonal
     /// γ); for a root with m ≥ 2 subtrees, Φⱼ = Πᵢ Σₖ αⱼₖ Φₖ(tᵢ). The condition of order |t| is Σⱼ bⱼ Φⱼ(t) = 1/γ(t).
     /// Returns (Σ bⱼΦⱼ, the same with absolute values for the rounding scale).
     /// </summary>
@@ -332,6 +332,22 @@ public class RosenbrockTests(ITestOutputHelper output)
         Assert.Equal(exact.Stats.JacobianEvaluations, fd.Stats.JacobianEvaluations);
         Assert.Equal(2 * exact.Stats.JacobianEvaluations, fd.Stats.RhsEvaluations - exact.Stats.RhsEvaluations);
         for (int i = 0; i < 2; i++) Assert.Equal(exact.Y[i], fd.Y[i], 1e-7);
+    }
+
+    [Theory]
+    [InlineData("ros3p", true)]
+    [InlineData("rodas4", false)]
+    public void ErrorEstimate_OnLinearProblem_VanishesOnlyForRos3p(string name, bool vanishes)
+    {
+        // ROS3P's embedded solution has the same stability function as its main one (b̂ = (1/3, 1/3, 1/3)): on
+        // y' = −y the estimate is zero up to rounding for every h. RODAS4's is not.
+        var p = new OdeProblem<double>(static (t, y, dy) => dy[0] = -y[0], [1.0], 0, 10) { Jacobian = static (t, y, j) => j[0] = -1 };
+        OdeStepper<double> stepper = OdeMethods.Get(name).CreateStepper(p);
+        stepper.Start(0, [1.0], [-1.0]);
+        var yNew = new double[1];
+        Assert.Equal(StepOutcome.Success, stepper.Step(0, 0.5, [1.0], yNew, new ErrorTolerances(1e-6, [1e-9]), out double err));
+        output.WriteLine($"{name}: error norm {err:e3} for h = 0.5 on y' = -y");
+        if (vanishes) Assert.True(err < 1e-6); else Assert.True(err > 1);
     }
 
     [Fact]

@@ -9,7 +9,8 @@ public static class RosenbrockTableaus
     /// <summary>
     /// ROS3P: 3 stages, order 3 with an embedded order-2 solution, A-stable (|R(∞)| = 0.73, so not L-stable), and
     /// free of order reduction to 2 for parabolic problems (it satisfies the additional conditions of Ostermann and
-    /// Roche). γ = 1/2 + √3/6. Source: J. Lang and J. Verwer, "ROS3P — an accurate third-order Rosenbrock solver
+    /// Roche). Its embedded weights (b̂ = (1/3, 1/3, 1/3) classically) share the stability function of the main
+    /// solution, so the error estimate vanishes on linear constant-coefficient problems. γ = 1/2 + √3/6. Source: J. Lang and J. Verwer, "ROS3P — an accurate third-order Rosenbrock solver
     /// designed for parabolic problems", BIT 41 (2001) 731–738; coefficients converted to the transformed form of
     /// HW II (7.25). Dense output: cubic Hermite.
     /// </summary>
@@ -29,7 +30,7 @@ public static class RosenbrockTableaus
     /// RODAS4: 6 stages, order 4 with an embedded order-3 solution, L-stable and stiffly accurate (y₁ and ŷ₁ are both
     /// stage values, so the error estimate is the last stage u₆), with a continuous extension of order 3.
     /// Source: E. Hairer and G. Wanner, <i>Solving Ordinary Differential Equations II</i>, 2nd ed., Springer (1996),
-    /// §IV.7 ("RODAS"), the coefficients of Table 7.? in the transformed form (7.25), γ = 0.25.
+    /// §IV.7 (the method RODAS and its continuous extension), in the transformed form (7.25), γ = 0.25.
     /// </summary>
     public static RosenbrockTableau Rodas4 { get; } = new("RODAS4 (Hairer–Wanner) 4(3)", 4, 3, 0.25,
         a: [0, 0, 0, 0, 0, 0,
