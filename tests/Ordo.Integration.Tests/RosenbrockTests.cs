@@ -157,26 +157,29 @@ public class RosenbrockTests(ITestOutputHelper output)
         return worst;
     }
 
-    [Theory, MemberData(nameof(Methods))]
-    public void NonstiffExactProblem_FixedSteps_ConvergesAtClassicalOrder(string name)
+    /// <summary>Every stiff method with false and true (dense output / exact Jacobian, by test).</summary>
+    public static TheoryData<string, bool> MethodsAndFlag()
     {
-        IOdeMethod method = OdeMethods.Get(name);
-        ConvergenceOrder.Fit fit = ConvergenceOrder.Estimate(n => GlobalError(method, n, dense: false), maxSteps: 4096);
-        output.WriteLine($"{name} on cubic-decay: slope {fit.Slope:F2}; {fit.Table}");
-        Assert.True(fit.Points >= 3, fit.Table);
-        Assert.InRange(fit.Slope, method.Order - 0.3, method.Order + 0.3);
+        var d = new TheoryData<string, bool>();
+        foreach (RosenbrockMethod m in OdeMethods.Stiff.OfType<RosenbrockMethod>())
+        {
+            d.Add(m.Name, false);
+            d.Add(m.Name, true);
+        }
+        return d;
     }
 
-    [Theory, MemberData(nameof(Methods))]
-    public void DenseOutput_ConvergesAtTheSolutionsOrder(string name)
+    [Theory, MemberData(nameof(MethodsAndFlag))]
+    public void NonstiffExactProblem_FixedSteps_ConvergesAtClassicalOrder(string name, bool dense)
     {
-        // Interpolants of order 3 (cubic Hermite; RODAS4's extension) have local error O(h⁴): the dense error
-        // converges like min(p, 4) and is checked at θ = 0.4 of every step.
+        // At the step points: order p. Dense output at θ = 0.4 of every step: interpolants of order 3 (cubic Hermite;
+        // RODAS4's extension) have local error O(h⁴), so the off-grid error converges like min(p, 4).
         IOdeMethod method = OdeMethods.Get(name);
-        ConvergenceOrder.Fit fit = ConvergenceOrder.Estimate(n => GlobalError(method, n, dense: true), maxSteps: 4096);
-        output.WriteLine($"{name} dense output (θ = 0.4) on cubic-decay: slope {fit.Slope:F2}; {fit.Table}");
+        int expected = dense ? Math.Min(method.Order, 4) : method.Order;
+        ConvergenceOrder.Fit fit = ConvergenceOrder.Estimate(n => GlobalError(method, n, dense), maxSteps: 4096);
+        output.WriteLine($"{name} on cubic-decay (dense: {dense}): slope {fit.Slope:F2}; {fit.Table}");
         Assert.True(fit.Points >= 3, fit.Table);
-        Assert.InRange(fit.Slope, Math.Min(method.Order, 4) - 0.3, Math.Min(method.Order, 4) + 0.3);
+        Assert.InRange(fit.Slope, expected - 0.3, expected + 0.3);
     }
 
     /// <summary>
@@ -273,18 +276,7 @@ public class RosenbrockTests(ITestOutputHelper output)
         return worst;
     }
 
-    public static TheoryData<string, bool> MethodsAndJacobians()
-    {
-        var d = new TheoryData<string, bool>();
-        foreach (RosenbrockMethod m in OdeMethods.Stiff.OfType<RosenbrockMethod>())
-        {
-            d.Add(m.Name, true);
-            d.Add(m.Name, false);
-        }
-        return d;
-    }
-
-    [Theory, MemberData(nameof(MethodsAndJacobians))]
+    [Theory, MemberData(nameof(MethodsAndFlag))]
     public void Rober_Rtol1e6_WithinHundredTolerances(string name, bool exactJacobian)
     {
         const double rtol = 1e-6, atol = 1e-10;   // atol = 1e-4·rtol, problems.json's suggested factor
@@ -298,7 +290,7 @@ public class RosenbrockTests(ITestOutputHelper output)
         AssertCounts(s.Stats);
     }
 
-    [Theory, MemberData(nameof(MethodsAndJacobians))]
+    [Theory, MemberData(nameof(MethodsAndFlag))]
     public void Vdpol_Rtol1e6_WithinHundredTolerances(string name, bool exactJacobian)
     {
         const double rtol = 1e-6, atol = 1e-6;
