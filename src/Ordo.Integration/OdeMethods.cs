@@ -60,6 +60,11 @@ public static class OdeMethods
     public static RosenbrockMethod Rodas4 { get; } = new("rodas4", RosenbrockTableaus.Rodas4,
         "RODAS4 4(3) Rosenbrock (Hairer–Wanner; stiff, L-stable): small and medium stiff systems at 1e-3 to 1e-8.");
 
+    /// <summary>RODAS5P, the stiffly accurate 5(4) Rosenbrock method with its order-4 dense output.
+    /// Source: Steinebach, BIT 63:27 (2023).</summary>
+    public static RosenbrockMethod Rodas5p { get; } = new("rodas5p", RosenbrockTableaus.Rodas5p,
+        "RODAS5P 5(4) Rosenbrock (Steinebach 2023; stiff): tighter tolerances, 1e-6 to 1e-10, small and medium systems.");
+
     /// <summary>Every method, cheapest first.</summary>
     public static IReadOnlyList<IOdeMethod> All { get; } =
     [
@@ -70,7 +75,7 @@ public static class OdeMethods
     /// <summary>The stiff (Rosenbrock) methods, found by <see cref="Get"/> too. Kept out of <see cref="All"/> until the
     /// generic contract tests (which assume explicit Runge–Kutta methods and no finite-difference Jacobian) cover
     /// them; their own tests are in RosenbrockTests.</summary>
-    public static IReadOnlyList<IOdeMethod> Stiff { get; } = [Ros3p, Rodas4];
+    public static IReadOnlyList<IOdeMethod> Stiff { get; } = [Ros3p, Rodas4, Rodas5p];
 
     /// <summary>The default method for non-stiff problems (<c>tsit5</c>).</summary>
     public static IOdeMethod Default => Tsitouras54;

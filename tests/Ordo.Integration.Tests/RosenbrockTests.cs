@@ -5,7 +5,7 @@ using Ordo.Integration.Tests.Tableaux;
 namespace Ordo.Integration.Tests;
 
 /// <summary>
-/// The Rosenbrock methods (ros3p, rodas4): order conditions of the tableaux, empirical orders (nonstiff and
+/// The Rosenbrock methods (ros3p, rodas4, rodas5p): order conditions of the tableaux, empirical orders (nonstiff and
 /// Prothero–Robinson), the stiff test problems ROBER and VDPOL against their references, Jacobian/LU counts,
 /// finite-difference versus exact Jacobians, dense output, and allocation.
 /// </summary>
@@ -172,10 +172,11 @@ public class RosenbrockTests(ITestOutputHelper output)
     [Theory, MemberData(nameof(MethodsAndFlag))]
     public void NonstiffExactProblem_FixedSteps_ConvergesAtClassicalOrder(string name, bool dense)
     {
-        // At the step points: order p. Dense output at θ = 0.4 of every step: interpolants of order 3 (cubic Hermite;
-        // RODAS4's extension) have local error O(h⁴), so the off-grid error converges like min(p, 4).
-        IOdeMethod method = OdeMethods.Get(name);
-        int expected = dense ? Math.Min(method.Order, 4) : method.Order;
+        // At the step points: order p. Dense output at θ = 0.4 of every step: an interpolant of order q (3 for cubic
+        // Hermite and RODAS4's extension, 4 for RODAS5P's) has local error O(h^(q+1)): the off-grid error converges
+        // like min(p, q + 1).
+        var method = (RosenbrockMethod)OdeMethods.Get(name);
+        int expected = dense ? Math.Min(method.Order, method.Tableau.InterpolantOrder + 1) : method.Order;
         ConvergenceOrder.Fit fit = ConvergenceOrder.Estimate(n => GlobalError(method, n, dense), maxSteps: 4096);
         output.WriteLine($"{name} on cubic-decay (dense: {dense}): slope {fit.Slope:F2}; {fit.Table}");
         Assert.True(fit.Points >= 3, fit.Table);
@@ -186,7 +187,8 @@ public class RosenbrockTests(ITestOutputHelper output)
     /// Prothero–Robinson y' = λ(y − φ(t)) + φ'(t), φ = sin, λ = −1e6, t ∈ [0, 1], written autonomously (t as a second
     /// state τ' = 1) with the exact Jacobian, so that the error measured is the method's alone. In the stiff limit
     /// hλ → −∞ the error of a Rosenbrock method is O(hʳ/|λ|) with r below the classical order (order reduction,
-    /// HW II §IV.15): measured r ≈ 2 for ROS3P and r ≈ 1 for RODAS4, both with errors far below h^p (1e-9 at h = 1/8).
+    /// HW II §IV.15): measured r ≈ 2 for ROS3P, r ≈ 1 for RODAS4 and r ≈ 3 for RODAS5P, all with errors far below h^p (≤ 3e-9 at
+    /// h = 1/8).
     /// </summary>
     private static double ProtheroRobinsonError(IOdeMethod method, int steps)
     {
@@ -211,6 +213,7 @@ public class RosenbrockTests(ITestOutputHelper output)
     [Theory]
     [InlineData("ros3p", 1.7, 2.3)]
     [InlineData("rodas4", 0.7, 1.3)]
+    [InlineData("rodas5p", 2.7, 3.3)]
     public void ProtheroRobinson_StiffLimit_OrderReduction(string name, double minSlope, double maxSlope)
     {
         IOdeMethod method = OdeMethods.Get(name);

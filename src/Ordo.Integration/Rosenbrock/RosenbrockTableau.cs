@@ -26,8 +26,10 @@ public sealed class RosenbrockTableau
     /// <param name="embeddedWeights">m̂ᵢ.</param>
     /// <param name="denseRows">Rows of the continuous extension (each of length s), or null for cubic Hermite; see
     /// <see cref="DenseRows"/>.</param>
+    /// <param name="interpolantOrder">Order of the dense output (3 for cubic Hermite).</param>
     public RosenbrockTableau(string name, int order, int embeddedOrder, double gamma, double[] a, double[] c,
-        double[] alpha, double[] gammaSums, double[] weights, double[] embeddedWeights, double[][]? denseRows = null)
+        double[] alpha, double[] gammaSums, double[] weights, double[] embeddedWeights, double[][]? denseRows = null,
+        int interpolantOrder = 3)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(a);
@@ -53,7 +55,11 @@ public sealed class RosenbrockTableau
         Weights = weights;
         EmbeddedWeights = embeddedWeights;
         DenseRows = denseRows;
+        InterpolantOrder = interpolantOrder;
     }
+
+    /// <summary>Order of the dense output.</summary>
+    public int InterpolantOrder { get; }
 
     /// <summary>Display name.</summary>
     public string Name { get; }
