@@ -54,9 +54,20 @@ public static class OdeMethods
     /// only). Source: Hairer &amp; Wanner, <i>Solving ODEs II</i>, §IV.8.</summary>
     public static Radau5Method Radau5 { get; } = new();
 
-    /// <summary>The implicit methods for stiff problems (double precision only, so not in <see cref="All"/>, whose
-    /// contract tests also run in single precision); <see cref="Get"/> finds them too.</summary>
-    public static IReadOnlyList<IOdeMethod> Stiff { get; } = [Radau5];
+    /// <summary>ROS3P, a 3(2) Rosenbrock method for stiff problems at loose tolerances, cubic Hermite dense output.
+    /// Source: Lang &amp; Verwer, BIT 41 (2001).</summary>
+    public static RosenbrockMethod Ros3p { get; } = new("ros3p", RosenbrockTableaus.Ros3p,
+        "ROS3P 3(2) Rosenbrock (stiff): loose tolerances, 1e-2 to 1e-4; no order reduction on parabolic PDEs.");
+
+    /// <summary>RODAS4, the L-stable stiffly accurate 4(3) Rosenbrock method with its order-3 dense output.
+    /// Source: HNW II §IV.7.</summary>
+    public static RosenbrockMethod Rodas4 { get; } = new("rodas4", RosenbrockTableaus.Rodas4,
+        "RODAS4 4(3) Rosenbrock (Hairer–Wanner; stiff, L-stable): small and medium stiff systems at 1e-3 to 1e-8.");
+
+    /// <summary>RODAS5P, the stiffly accurate 5(4) Rosenbrock method with its order-4 dense output.
+    /// Source: Steinebach, BIT 63:27 (2023).</summary>
+    public static RosenbrockMethod Rodas5p { get; } = new("rodas5p", RosenbrockTableaus.Rodas5p,
+        "RODAS5P 5(4) Rosenbrock (Steinebach 2023; stiff): tighter tolerances, 1e-6 to 1e-10, small and medium systems.");
 
     /// <summary>Every method, cheapest first.</summary>
     public static IReadOnlyList<IOdeMethod> All { get; } =
@@ -64,6 +75,11 @@ public static class OdeMethods
         Euler, Midpoint, Heun, Ralston, RungeKutta4, RungeKutta4ThreeEighths,
         BogackiShampine32, DormandPrince54, Tsitouras54, DormandPrince853,
     ];
+
+    /// <summary>The stiff methods (Rosenbrock and Radau IIA; double precision only), found by <see cref="Get"/> too. Kept
+    /// out of <see cref="All"/> until the generic contract tests (which assume explicit Runge–Kutta methods, single
+    /// precision and no finite-difference Jacobian) cover them; their own tests are RosenbrockTests and Radau5Tests.</summary>
+    public static IReadOnlyList<IOdeMethod> Stiff { get; } = [Ros3p, Rodas4, Rodas5p, Radau5];
 
     /// <summary>The default method for non-stiff problems (<c>tsit5</c>).</summary>
     public static IOdeMethod Default => Tsitouras54;
@@ -75,7 +91,7 @@ public static class OdeMethods
         ArgumentNullException.ThrowIfNull(name);
         return TryGet(name, out IOdeMethod? method)
             ? method
-            : throw new ArgumentException($"unknown ODE method '{name}'; known methods: {string.Join(", ", All.Select(m => m.Name))}.", nameof(name));
+            : throw new ArgumentException($"unknown ODE method '{name}'; known methods: {string.Join(", ", All.Concat(Stiff).Select(m => m.Name))}.", nameof(name));
     }
 
     /// <summary>Finds a method by its short name (case-insensitive).</summary>

@@ -1,0 +1,208 @@
+using Ordo.LinearAlgebra;
+
+namespace Ordo.Integration;
+
+/// <summary>
+/// The one stepper of every <see cref="RosenbrockTableau"/> (double precision): per step one Jacobian (exact, or forward
+/// differences column by column), one difference for ∂f/∂t, one LU of I/(hγ) − J with <see cref="DenseLU"/>, and s
+/// linear solves (HW II §IV.7, eq. (7.25)). A rejected step reuses J and ∂f/∂t (same (t, y)) and refactors only.
+/// All buffers, the n×n matrices included, are allocated in the constructor.
+/// </summary>
+internal sealed class RosenbrockStepper : OdeStepper<double>
+{
+    private readonly RosenbrockTableau _tab;
+    private readonly OdeJacobian<double>? _jacobian;
+    private readonly int _n, _s;
+    private readonly double[] _j, _lu, _f0, _dfdt, _tmp, _ftmp, _e, _f1;
+    private readonly double[][] _u;
+    private readonly int[] _pivots;
+    private static readonly double SqrtEpsilon = Math.Sqrt(Math.Pow(2, -52));
+    private bool _jacobianCurrent;
+    private bool _f1Current;
+
+    public RosenbrockStepper(RosenbrockTableau tableau, OdeFunction<double> rhs, OdeJacobian<double>? jacobian, int dimension)
+        : base(rhs, dimension)
+    {
+        _tab = tableau;
+        _jacobian = jacobian;
+        _n = dimension;
+        _s = tableau.Stages;
+        _j = new double[_n * _n];
+        _lu = new double[_n * _n];
+        _pivots = new int[_n];
+        _f0 = new double[_n];
+        _f1 = new double[_n];
+        _dfdt = new double[_n];
+        _tmp = new double[_n];
+        _ftmp = new double[_n];
+        _e = new double[_n];
+        _u = new double[_s][];
+        for (int i = 0; i < _s; i++) _u[i] = new double[_n];
+    }
+
+    public override int InterpolantDegree => _tab.InterpolantDegree;
+
+    public override void Start(double t, ReadOnlySpan<double> y, ReadOnlySpan<double> dydt)
+    {
+        dydt.CopyTo(_f0);
+        _jacobianCurrent = false;
+        _f1Current = false;
+    }
+
+    /// <summary>J = ∂f/∂y and ∂f/∂t at (t, y) into _j and _dfdt.</summary>
+    private void EvaluateJacobian(double t, ReadOnlySpan<double> y)
+    {
+        int n = _n;
+        if (_jacobian is not null)
+        {
+            _jacobian(t, y, _j);
+        }
+        else
+        {
+            // Forward differences, column by column: δⱼ = √ε·max(|yⱼ|, 1e-5)·sign(yⱼ) (HW II, code RODAS).
+            y.CopyTo(_tmp);
+            for (int col = 0; col < n; col++)
+            {
+                double yj = y[col];
+                double delta = SqrtEpsilon * Math.Max(Math.Abs(yj), 1e-5) * (yj < 0 ? -1 : 1);
+                _tmp[col] = yj + delta;
+                delta = _tmp[col] - yj;
+                Evaluate(t, _tmp, _ftmp);
+                _tmp[col] = yj;
+                for (int i = 0; i < n; i++) _j[i * n + col] = (_ftmp[i] - _f0[i]) / delta;
+            }
+        }
+        JacobianEvaluations++;
+
+        // ∂f/∂t by a forward difference in t.
+        double dt = SqrtEpsilon * Math.Max(Math.Abs(t), 1e-5);
+        double tPlus = t + dt;
+        dt = tPlus - t;
+        Evaluate(tPlus, y, _ftmp);
+        for (int i = 0; i < n; i++) _dfdt[i] = (_ftmp[i] - _f0[i]) / dt;
+        _jacobianCurrent = true;
+    }
+
+    public override StepOutcome Step(double t, double h, ReadOnlySpan<double> y, Span<double> yNew, ErrorTolerances? tolerances, out double errorNorm)
+    {
+        int n = _n, s = _s;
+        errorNorm = 0;
+        _f1Current = false;
+        if (!_jacobianCurrent) EvaluateJacobian(t, y);
+
+        // M = I/(hγ) − J, factored in place.
+        double diag = 1 / (h * _tab.Gamma);
+        for (int k = 0; k < _j.Length; k++) _lu[k] = -_j[k];
+        for (int i = 0; i < n; i++) _lu[i * n + i] += diag;
+        LuDecompositions++;
+        if (!DenseLU.Factor(_lu, n, _pivots))
+        {
+            errorNorm = double.PositiveInfinity;
+            return StepOutcome.NonFiniteValue;
+        }
+
+        double[] a = _tab.A, c = _tab.C;
+        for (int i = 0; i < s; i++)
+        {
+            Span<double> ui = _u[i];
+            // Stage value Yᵢ = y + Σ aᵢⱼ uⱼ and the right-hand side f(t + αᵢh, Yᵢ).
+            if (i == 0)
+            {
+                _f0.CopyTo(ui);
+            }
+            else
+            {
+                y.CopyTo(_tmp);
+                for (int j = 0; j < i; j++)
+                {
+                    double aij = a[i * s + j];
+                    if (aij != 0) Blas1.Axpy(aij, _u[j], _tmp);
+                }
+                Evaluate(t + _tab.Alpha[i] * h, _tmp, ui);
+            }
+            // + Σ (cᵢⱼ/h) uⱼ + γᵢ h ∂f/∂t.
+            for (int j = 0; j < i; j++)
+            {
+                double cij = c[i * s + j];
+                if (cij != 0) Blas1.Axpy(cij / h, _u[j], ui);
+            }
+            double gi = _tab.GammaSums[i];
+            if (gi != 0) Blas1.Axpy(gi * h, _dfdt, ui);
+            DenseLU.Solve(_lu, n, _pivots, ui);
+        }
+
+        y.CopyTo(yNew);
+        _e.AsSpan().Clear();
+        double[] m = _tab.Weights, mh = _tab.EmbeddedWeights;
+        for (int i = 0; i < s; i++)
+        {
+            if (m[i] != 0) Blas1.Axpy(m[i], _u[i], yNew);
+            double d = m[i] - mh[i];
+            if (d != 0) Blas1.Axpy(d, _u[i], _e);
+        }
+        if (!Blas1.AllFinite<double>(yNew))
+        {
+            errorNorm = double.PositiveInfinity;
+            return StepOutcome.NonFiniteValue;
+        }
+        if (tolerances is not null)
+        {
+            errorNorm = ErrorNorm.WeightedRms<double>(_e, y, yNew, tolerances.Absolute, tolerances.Relative);
+            if (double.IsNaN(errorNorm)) errorNorm = double.PositiveInfinity;
+        }
+        return StepOutcome.Success;
+    }
+
+    public override void Interpolant(double t, double h, ReadOnlySpan<double> y, ReadOnlySpan<double> yNew, Span<double> coefficients)
+    {
+        int n = _n;
+        Span<double> c0 = coefficients[..n];
+        y.CopyTo(c0);
+        double[][]? rows = _tab.DenseRows;
+        if (rows is null)
+        {
+            // Cubic Hermite on y₀, f₀, y₁, f₁ (f₁ is reused as the next step's f₀).
+            EnsureF1(t + h, yNew);
+            Span<double> c1 = coefficients.Slice(n, n), c2 = coefficients.Slice(2 * n, n), c3 = coefficients.Slice(3 * n, n);
+            for (int i = 0; i < n; i++)
+            {
+                double dy = yNew[i] - y[i], hf0 = h * _f0[i], hf1 = h * _f1[i];
+                c1[i] = hf0;
+                c2[i] = 3 * dy - 2 * hf0 - hf1;
+                c3[i] = -2 * dy + hf0 + hf1;
+            }
+            return;
+        }
+
+        // y(θ) = y₀ + θ(y₁ − y₀) + θ(1 − θ)Σₖ θᵏ Dₖ: the coefficient of θᵐ is [m=1](y₁ − y₀) + D_{m−1} − D_{m−2}.
+        int r = rows.Length;
+        coefficients[n..((r + 2) * n)].Clear();
+        for (int i = 0; i < n; i++) coefficients[n + i] = yNew[i] - y[i];
+        for (int k = 0; k < r; k++)
+        {
+            Span<double> plus = coefficients.Slice((k + 1) * n, n), minus = coefficients.Slice((k + 2) * n, n);
+            double[] row = rows[k];
+            for (int j = 0; j < _s; j++)
+            {
+                if (row[j] == 0) continue;
+                Blas1.Axpy(row[j], _u[j], plus);
+                Blas1.Axpy(-row[j], _u[j], minus);
+            }
+        }
+    }
+
+    private void EnsureF1(double t1, ReadOnlySpan<double> yNew)
+    {
+        if (_f1Current) return;
+        Evaluate(t1, yNew, _f1);
+        _f1Current = true;
+    }
+
+    public override void Accept(double t, double h, ReadOnlySpan<double> y, ReadOnlySpan<double> yNew)
+    {
+        EnsureF1(t + h, yNew);
+        _f1.AsSpan().CopyTo(_f0);
+        _f1Current = false;
+        _jacobianCurrent = false;
+    }
+}
