@@ -21,7 +21,7 @@ internal static class MethodsCommand
             console.Out.WriteLine("ODE methods (ordo solve --method NAME):");
             console.WriteTable(
                 ["name", "order", "error estimator", "dense output", "description"],
-                OdeMethods.All.Select(m => (IReadOnlyList<string>)
+                OdeMethods.All.Concat(OdeMethods.Stiff).Select(m => (IReadOnlyList<string>)
                 [
                     m.Name,
                     m.Order.ToString(CultureInfo.InvariantCulture),

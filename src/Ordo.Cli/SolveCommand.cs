@@ -19,7 +19,7 @@ internal static class SolveCommand
     private const int WarmUpSteps = 20;
 
     /// <summary>Stiff ODE methods of the contract that this version does not have yet.</summary>
-    private static readonly string[] s_comingMethods = ["rodas4", "rodas5p", "ros3p", "bdf", "radau5"];
+    private static readonly string[] s_comingMethods = ["bdf"];
 
     public static Command Create(CliConsole console)
     {
@@ -135,7 +135,7 @@ internal static class SolveCommand
 
     internal static IOdeMethod ResolveMethod(string name, bool fixedStep)
     {
-        string known = $"auto, {string.Join(", ", OdeMethods.All.Select(m => m.Name))}";
+        string known = $"auto, {string.Join(", ", OdeMethods.All.Concat(OdeMethods.Stiff).Select(m => m.Name))}";
         if (string.Equals(name.Trim(), "auto", StringComparison.OrdinalIgnoreCase)) return OdeMethods.Default;
         if (!OdeMethods.TryGet(name.Trim(), out IOdeMethod? method))
         {
