@@ -89,8 +89,7 @@ public sealed class AutomaticMinimizer : IMinimizer
                 if (budget - evaluationsUsed <= 0) break;
                 stageOptions = stageOptions with { MaxFunctionEvaluations = budget - evaluationsUsed };
             }
-            MinimizationResult best0 = results.Count == 0 ? null! : results.MinBy(r => r.F)!;
-            ReadOnlySpan<double> from = stage.FromBest && results.Count > 0 ? best0.X : start;
+            ReadOnlySpan<double> from = stage.FromBest && results.Count > 0 ? results.MinBy(r => r.F)!.X : start;
             var r = Minimizers.Create(stage.Method).Minimize(objective, from, bounds, stageOptions, cancellationToken);
             results.Add(r);
             names.Add(stage.Method);
