@@ -242,7 +242,9 @@ public sealed class OdeIntegrator<T> where T : IFloatingPointIeee754<T>
             double hNext = h;
             if (!_fixedStep)
             {
-                StepSizeDecision decision = _controller.Decide(h, error, ref _memory);
+                StepSizeDecision decision = _stepper.ChoosesStepSize
+                    ? _stepper.DecideStep(h, error, ref _memory)
+                    : _controller.Decide(h, error, ref _memory);
                 if (!decision.Accept)
                 {
                     _rejected++;
@@ -304,7 +306,7 @@ public sealed class OdeIntegrator<T> where T : IFloatingPointIeee754<T>
         double[] times = _times.AsSpan(0, _count).ToArray();
         T[] states = _states.AsSpan(0, _count * _n).ToArray();
         return new OdeSolution<T>(_method.Name, Status, _t, [.. _y], times, states, _count,
-            _occurrences is null ? [] : _occurrences.ToArray(), Stats, _dense);
+            _occurrences is null ? [] : _occurrences.ToArray(), Stats, _dense, [.. _stepper.MethodSegments]);
     }
 
     /// <summary>Hairer's initial step size (HNW I, §II.4, subroutine HINIT): the step for which an explicit Euler step

@@ -12,8 +12,10 @@ public sealed class OdeSolution<T> where T : IFloatingPointIeee754<T>
     private readonly T[] _states;
 
     internal OdeSolution(string method, OdeStatus status, double t, T[] y, double[] times, T[] states, int count,
-        IReadOnlyList<OdeEventOccurrence<T>> events, OdeStats stats, DenseOutput<T>? dense)
+        IReadOnlyList<OdeEventOccurrence<T>> events, OdeStats stats, DenseOutput<T>? dense,
+        IReadOnlyList<OdeMethodSegment> methodSegments)
     {
+        MethodSegments = methodSegments;
         Method = method;
         Status = status;
         Time = t;
@@ -25,6 +27,10 @@ public sealed class OdeSolution<T> where T : IFloatingPointIeee754<T>
         Stats = stats;
         Dense = dense;
     }
+
+    /// <summary>Which method ran when, for a switching method such as <c>auto</c> (in time order; empty when one method
+    /// ran throughout).</summary>
+    public IReadOnlyList<OdeMethodSegment> MethodSegments { get; }
 
     /// <summary>Short name of the method that produced the solution.</summary>
     public string Method { get; }

@@ -11,6 +11,12 @@ public enum StepOutcome
     NonFiniteValue,
 }
 
+/// <summary>One stretch of a solve run by one method (see <see cref="OdeStepper{T}.MethodSegments"/>).</summary>
+/// <param name="StartTime">Time at which this method took over.</param>
+/// <param name="Method">Short name of the method (e.g. "tsit5", "rodas5p").</param>
+/// <param name="Reason">Why it took over (e.g. "start", "stiffness detected", "no longer stiff").</param>
+public readonly record struct OdeMethodSegment(double StartTime, string Method, string Reason);
+
 /// <summary>Relative and per-component absolute tolerances, as the steppers see them.</summary>
 public sealed class ErrorTolerances
 {
@@ -96,6 +102,31 @@ public abstract class OdeStepper<T> where T : IFloatingPointIeee754<T>
     /// May evaluate extra stages (counted in <see cref="RhsEvaluations"/>).
     /// </summary>
     public abstract void Interpolant(double t, double h, ReadOnlySpan<T> y, ReadOnlySpan<T> yNew, Span<T> coefficients);
+
+    /// <summary>
+    /// True when the stepper chooses its own step size (a variable-order multistep method that picks order and step
+    /// together, or a switching method whose active member has its own controller). The integrator then asks
+    /// <see cref="DecideStep"/> instead of its <see cref="IStepSizeController"/>.
+    /// </summary>
+    public virtual bool ChoosesStepSize => false;
+
+    /// <summary>
+    /// Decides on the step just attempted when <see cref="ChoosesStepSize"/> is true: accept or reject, and the signed
+    /// step size to try next. Called after a successful <see cref="Step"/> and before <see cref="Accept"/>.
+    /// </summary>
+    /// <param name="stepSize">The step size h that was attempted (signed).</param>
+    /// <param name="errorNorm">The error norm <see cref="Step"/> reported.</param>
+    /// <param name="memory">The integrator's controller memory, for steppers that delegate to a controller.</param>
+    /// <exception cref="InvalidOperationException">The stepper does not choose its step size.</exception>
+    public virtual StepSizeDecision DecideStep(double stepSize, double errorNorm, ref ControllerMemory memory) =>
+        throw new InvalidOperationException($"{GetType().Name} does not choose its own step size; the integrator's controller does.");
+
+    /// <summary>
+    /// Which method ran over which part of the solve, for steppers that switch between methods (<c>auto</c>); empty
+    /// for a single method. Each segment starts at its <see cref="OdeMethodSegment.StartTime"/> and lasts until the
+    /// next one starts.
+    /// </summary>
+    public virtual IReadOnlyList<OdeMethodSegment> MethodSegments => [];
 
     /// <summary>Called when the integrator accepts the step from (t, y) to (t + h, yNew): advance internal state
     /// (for example make the FSAL stage the next first stage).</summary>
