@@ -22,7 +22,12 @@ public sealed unsafe class CompiledVectorFunction
         _value = Emitter.VectorValue(nodes);
         _jacobian = new Lazy<Action<double, nint, nint>>(() => Emitter.VectorJacobian(nodes, inputDimension));
         _sparsity = new Lazy<SparsityPattern>(() => Sparsity.Of(nodes, inputDimension));
+        DependsOnTime = Sparsity.UsesTime(nodes);
     }
+
+    /// <summary>True when some expression mentions the time variable; false means F does not depend on t (an
+    /// autonomous ODE).</summary>
+    public bool DependsOnTime { get; }
 
     /// <summary>The expression texts.</summary>
     public IReadOnlyList<string> Expressions { get; }

@@ -53,6 +53,18 @@ public sealed class OdeProblem<T> where T : IFloatingPointIeee754<T>
     /// <summary>The exact Jacobian ∂f/∂y, or null (stiff methods then use finite differences). Explicit methods ignore it.</summary>
     public OdeJacobian<T>? Jacobian { get; init; }
 
+    /// <summary>
+    /// The exact time derivative ∂f/∂t at (t, y), written into its last argument, or null. Rosenbrock methods need
+    /// ∂f/∂t on non-autonomous problems; without it they take a central difference in t with an increment proportional
+    /// to the step (an error of about ε^(2/3)·|f| per step), which limits the attainable accuracy when f depends
+    /// strongly on t. Ignored when <see cref="IsAutonomous"/> is true.
+    /// </summary>
+    public OdeFunction<T>? TimeDerivative { get; init; }
+
+    /// <summary>True when f does not depend on t (∂f/∂t = 0): Rosenbrock methods then skip ∂f/∂t and its two
+    /// evaluations of f per Jacobian. Default false (the safe answer).</summary>
+    public bool IsAutonomous { get; init; }
+
     /// <summary>Number of state components.</summary>
     public int Dimension => _y0.Length;
 

@@ -427,6 +427,23 @@ public class DerivativeTests
         }
     }
 
+    [Theory]
+    [InlineData(new[] { "x*y", "-x" }, false)]
+    [InlineData(new[] { "x*y", "sin(t)" }, true)]
+    [InlineData(new[] { "if(t > 1, x, y)", "x" }, true)]
+    [InlineData(new[] { "sum(i, 1, 2, t^i) + x", "y" }, true)]
+    public void DependsOnTime_FindsTheTimeVariableAnywhere(string[] rhs, bool expected)
+    {
+        var ctx = new ExpressionContext().AddVariable("x").AddVariable("y").AddTime();
+        var f = ExpressionCompiler.CompileVector(rhs, ctx);
+        Assert.Equal(expected, f.DependsOnTime);
+        // Cross-check by evaluation: an autonomous F gives the same values at two times.
+        double[] a = new double[2], b = new double[2];
+        f.Evaluate(0.3, [1.5, -0.7], a);
+        f.Evaluate(2.9, [1.5, -0.7], b);
+        Assert.Equal(expected, !a.SequenceEqual(b));
+    }
+
     [Fact]
     public void Jacobian_ConstantRows_AreZeroAndOverwritten()
     {

@@ -122,6 +122,18 @@ public class StiffProblemsTests
 
     [Theory]
     [MemberData(nameof(Names))]
+    public void IsAutonomous_IsTrueExactlyWhenFDoesNotDependOnT(string name)
+    {
+        OdeTestProblem p = OdeTestProblems.Get(name);
+        double[] y = p.ReferenceFinal.ToArray();
+        bool same = Rhs(p, p.T0, y).AsSpan().SequenceEqual(Rhs(p, p.T0 + 0.37 * (p.T1 - p.T0), y))
+            && Rhs(p, p.T0, y).AsSpan().SequenceEqual(Rhs(p, p.T1, y));
+        Assert.Equal(same, p.IsAutonomous);
+        Assert.Equal(p.IsAutonomous, p.ToProblem().IsAutonomous);
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
     public void RhsAndJacobian_DoNotAllocate(string name)
     {
         OdeTestProblem p = OdeTestProblems.Get(name);

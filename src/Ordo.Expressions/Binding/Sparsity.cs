@@ -51,4 +51,32 @@ internal static class Sparsity
                 break;
         }
     }
+
+    /// <summary>True when any expression mentions the time variable (in a value or in an if-condition).</summary>
+    public static bool UsesTime(IReadOnlyList<BoundNode> nodes)
+    {
+        foreach (BoundNode node in nodes)
+            if (UsesTime(node)) return true;
+        return false;
+    }
+
+    private static bool UsesTime(BoundNode node) => node switch
+    {
+        BoundTime => true,
+        BoundNegate n => UsesTime(n.Operand),
+        BoundAdd n => n.Terms.Any(UsesTime),
+        BoundMultiply n => n.Factors.Any(UsesTime),
+        BoundPower n => UsesTime(n.Base) || UsesTime(n.Exponent),
+        BoundCall n => n.Arguments.Any(UsesTime),
+        BoundIf n => UsesTime(n.Condition) || UsesTime(n.WhenTrue) || UsesTime(n.WhenFalse),
+        BoundReduction n => UsesTime(n.Body),
+        _ => false,
+    };
+
+    private static bool UsesTime(BoundCondition condition) => condition switch
+    {
+        BoundCompare c => UsesTime(c.Left) || UsesTime(c.Right),
+        BoundLogical l => l.Operands.Any(UsesTime),
+        _ => false,
+    };
 }

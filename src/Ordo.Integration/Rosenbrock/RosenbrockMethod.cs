@@ -61,14 +61,16 @@ public sealed class RosenbrockMethod : IOdeMethod
     public OdeStepper<T> CreateStepper<T>(OdeProblem<T> problem) where T : IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(problem);
-        return Create(problem.Rhs, problem.Jacobian, problem.Dimension);
+        return Create(problem.Rhs, problem.Jacobian, problem.Dimension, problem.TimeDerivative, problem.IsAutonomous);
     }
 
-    private OdeStepper<T> Create<T>(OdeFunction<T> rhs, OdeJacobian<T>? jacobian, int dimension) where T : IFloatingPointIeee754<T>
+    private OdeStepper<T> Create<T>(OdeFunction<T> rhs, OdeJacobian<T>? jacobian, int dimension,
+        OdeFunction<T>? timeDerivative = null, bool autonomous = false) where T : IFloatingPointIeee754<T>
     {
         if (typeof(T) != typeof(double))
             throw new ArgumentException($"The Rosenbrock method '{Name}' works in double precision only (its LU is DenseLU on double); got {typeof(T).Name}.", nameof(rhs));
-        var stepper = new RosenbrockStepper(Tableau, (OdeFunction<double>)(object)rhs, (OdeJacobian<double>?)(object?)jacobian, dimension);
+        var stepper = new RosenbrockStepper(Tableau, (OdeFunction<double>)(object)rhs, (OdeJacobian<double>?)(object?)jacobian, dimension,
+            (OdeFunction<double>?)(object?)timeDerivative, autonomous);
         return (OdeStepper<T>)(object)stepper;
     }
 

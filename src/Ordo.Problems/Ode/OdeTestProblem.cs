@@ -83,7 +83,11 @@ public sealed class OdeTestProblem
     public OdeJacobian<double>? Jacobian { get; }
 
     /// <summary>The problem as an <see cref="OdeProblem{T}"/> to hand to a solver (with <see cref="Jacobian"/>).</summary>
-    public OdeProblem<double> ToProblem() => new(Rhs, _y0, T0, T1, Name) { Jacobian = Jacobian };
+    public OdeProblem<double> ToProblem() => new(Rhs, _y0, T0, T1, Name) { Jacobian = Jacobian, IsAutonomous = IsAutonomous };
+
+    /// <summary>True when f does not depend on t (passed on as <see cref="OdeProblem{T}.IsAutonomous"/>, so Rosenbrock
+    /// methods skip ∂f/∂t). Set for the stiff problems other than RINGMOD; false (the safe answer) elsewhere.</summary>
+    public bool IsAutonomous { get; internal set; }
 
     /// <inheritdoc/>
     public override string ToString() => Name;

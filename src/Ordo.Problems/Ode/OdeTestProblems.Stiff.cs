@@ -24,15 +24,21 @@ public static partial class OdeTestProblems
         Dictionary<string, JsonElement> data = LoadData();
         return
         [
-            FromData(data["ROBER_40"], RoberRhs, jacobian: RoberJacobian),
-            FromData(data["ROBER_1e11"], RoberRhs, jacobian: RoberJacobian),
-            FromData(data["VDPOL"], VdpolRhs, jacobian: VdpolJacobian),
-            FromData(data["HIRES"], HiresRhs, jacobian: HiresJacobian),
-            FromData(data["OREGO"], OregoRhs, jacobian: OregoJacobian),
-            FromData(data["E5"], E5Rhs, jacobian: E5Jacobian),
-            FromData(data["POLLU"], PolluRhs, jacobian: PolluJacobian),
+            Autonomous(FromData(data["ROBER_40"], RoberRhs, jacobian: RoberJacobian)),
+            Autonomous(FromData(data["ROBER_1e11"], RoberRhs, jacobian: RoberJacobian)),
+            Autonomous(FromData(data["VDPOL"], VdpolRhs, jacobian: VdpolJacobian)),
+            Autonomous(FromData(data["HIRES"], HiresRhs, jacobian: HiresJacobian)),
+            Autonomous(FromData(data["OREGO"], OregoRhs, jacobian: OregoJacobian)),
+            Autonomous(FromData(data["E5"], E5Rhs, jacobian: E5Jacobian)),
+            Autonomous(FromData(data["POLLU"], PolluRhs, jacobian: PolluJacobian)),
             FromData(data["RINGMOD"], RingRhs, jacobian: RingJacobian),
         ];
+    }
+
+    private static OdeTestProblem Autonomous(OdeTestProblem problem)
+    {
+        problem.IsAutonomous = true;
+        return problem;
     }
 
     // ---------------------------------------------------------------------------------------------------------- ROBER

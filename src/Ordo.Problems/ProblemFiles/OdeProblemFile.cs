@@ -22,7 +22,7 @@ public sealed class OdeProblemFile : ProblemFile
         T0 = t0;
         T1 = t1;
         Reference = reference;
-        Problem = new OdeProblem<double>(rhs.Evaluate, y0, t0, t1, DisplayName) { Jacobian = rhs.Jacobian };
+        Problem = new OdeProblem<double>(rhs.Evaluate, y0, t0, t1, DisplayName) { Jacobian = rhs.Jacobian, IsAutonomous = !rhs.DependsOnTime };
     }
 
     /// <inheritdoc/>
