@@ -57,7 +57,7 @@ public static class OdeMethods
     /// <summary>ROS3P, a 3(2) Rosenbrock method for stiff problems at loose tolerances, cubic Hermite dense output.
     /// Source: Lang &amp; Verwer, BIT 41 (2001).</summary>
     public static RosenbrockMethod Ros3p { get; } = new("ros3p", RosenbrockTableaus.Ros3p,
-        "ROS3P 3(2) Rosenbrock (stiff): loose tolerances, 1e-2 to 1e-4; its published error estimate vanishes on linear problems (docs/integration/stiff.md).");
+        "ROS3P 3(2) Rosenbrock (stiff): parabolic PDEs at loose tolerances, 1e-2 to 1e-4. Its error estimate is blind to stiff linear modes: wrong answers on OREGO and RINGMOD (docs/integration/stiff.md).");
 
     /// <summary>RODAS4, the L-stable stiffly accurate 4(3) Rosenbrock method with its order-3 dense output.
     /// Source: HNW II §IV.7.</summary>
