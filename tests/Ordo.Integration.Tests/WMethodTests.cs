@@ -233,6 +233,22 @@ public class WMethodTests(ITestOutputHelper output)
         Assert.InRange(fit.Slope, expected - 0.3, expected + 0.3);
     }
 
+    [Fact]
+    public void WrongJacobian_InTheStiffRegime_ConvergesBelowTheWOrder()
+    {
+        // The W-conditions are an h → 0 statement: the same fixed E on the stiff system (λ down to −1e4, so hλ ≤ −5 for
+        // every N here) leaves convergence but not the order — the error terms carry powers of hW. Measured, not a
+        // guarantee either way; docs/integration/w-methods.md. (With W − J = O(h), as for a Jacobian a few steps old,
+        // the order returns: see Vdpol_FixedSteps_EmpiricalOrder.)
+        foreach (RosenbrockMethod m in WMethods.All)
+        {
+            ConvergenceOrder.Fit fit = ConvergenceOrder.Estimate(n => LinearError(m, StiffEigenvalues, 1, n), firstSteps: 16, maxSteps: 2048);
+            output.WriteLine($"{m.Name} linear, λ = −1 … −1e4, W = J + E: slope {fit.Slope:F2}; {fit.Table}");
+            Assert.True(fit.Points >= 3, fit.Table);
+            Assert.InRange(fit.Slope, 0.8, m.Order - 0.3);
+        }
+    }
+
     // ---- van der Pol, ε = 1e-6 (μ = 1e3), on its slow branch -------------------------------------------------------
 
     /// <summary>
