@@ -79,7 +79,7 @@ public static class OdeMethods
     /// <summary>The stiff methods (Rosenbrock and Radau IIA; double precision only), found by <see cref="Get"/> too. Kept
     /// out of <see cref="All"/> until the generic contract tests (which assume explicit Runge–Kutta methods, single
     /// precision and no finite-difference Jacobian) cover them; their own tests are RosenbrockTests and Radau5Tests.</summary>
-    public static IReadOnlyList<IOdeMethod> Stiff { get; } = [Ros3p, Rodas4, Rodas5p, Radau5];
+    public static IReadOnlyList<IOdeMethod> Stiff { get; } = [Ros3p, Rodas4, Rodas5p, Radau5, WMethods.Ros2, WMethods.Ros34pw2, WMethods.Ros34pw3];
 
     /// <summary>The default method for non-stiff problems (<c>tsit5</c>).</summary>
     public static IOdeMethod Default => Tsitouras54;

@@ -20,6 +20,9 @@ public class StiffSetTests(ITestOutputHelper output)
         ("rodas4", [1e-4, 1e-6, 1e-8]),
         ("rodas5p", [1e-6, 1e-8, 1e-10]),
         ("radau5", [1e-4, 1e-6, 1e-8, 1e-10]),
+        ("ros2", [1e-3, 1e-4]),
+        ("ros34pw2", [1e-4, 1e-6]),
+        ("ros34pw3", [1e-4, 1e-6]),
     ];
 
     // E5 is tested separately (its end state ~1e-21 is not resolvable to a relative tolerance: see E5ConvergesAsTheTolerancesTighten).
@@ -29,8 +32,9 @@ public class StiffSetTests(ITestOutputHelper output)
     // ROS3P's embedded solution has the same stability function as the main one (R̂ ≡ R), so its estimate does not
     // see the error of stiff linear modes: on OREGO (err/tol 1.4e3 at 1e-3) and RINGMOD (mescd stuck at 1.29 from
     // rtol 1e-5 to 1e-7) it returns wrong answers with status success. It is meant for parabolic PDEs (its design
-    // target); docs/integration/stiff.md says so, and these two are left out of its rows here.
-    private static readonly HashSet<(string, string)> s_outOfRange = [("ros3p", "OREGO"), ("ros3p", "RINGMOD")];
+    // target); docs/integration/stiff.md says so, and these two are left out of its rows here. ROS2 (order 2) on
+    // RINGMOD at 1e-4 ends 518 tolerances off after 391,401 steps: a known failure, listed in the docs.
+    private static readonly HashSet<(string, string)> s_outOfRange = [("ros3p", "OREGO"), ("ros3p", "RINGMOD"), ("ros2", "RINGMOD")];
 
     public static TheoryData<string, string, double> Cases()
     {

@@ -6,6 +6,14 @@ namespace Ordo.Integration;
 /// The one stepper of every <see cref="RosenbrockTableau"/> (double precision): per step one Jacobian (exact, or forward
 /// differences column by column), one difference for ∂f/∂t, one LU of I/(hγ) − J with <see cref="DenseLU"/>, and s
 /// linear solves (HW II §IV.7, eq. (7.25)). A rejected step reuses J and ∂f/∂t (same (t, y)) and refactors only.
+/// <para>
+/// W mode (a tableau with <see cref="RosenbrockTableau.IsWMethod"/> and a refresh interval K &gt; 1): the pair
+/// (J, ∂f/∂t) is kept across steps as the W of the autonomised system (whose order conditions hold for any W), and
+/// the LU of I/(hγ) − W is kept while h is unchanged. (J, ∂f/∂t) is evaluated afresh at the current point only when
+/// (a) there is none yet, (b) a step at this point was rejected twice in a row, (c) h left [h_J/ρ, ρ·h_J] for the
+/// h_J of the last evaluation, or (d) K accepted steps have passed since it. The safeguards guard stability, not
+/// order: a W far from J keeps the order but can lose the damping of the stiff components.
+/// </para>
 /// All buffers, the n×n matrices included, are allocated in the constructor.
 /// </summary>
 internal sealed class RosenbrockStepper : OdeStepper<double>
@@ -20,16 +28,38 @@ internal sealed class RosenbrockStepper : OdeStepper<double>
     private static readonly double CubeRootEpsilon = Math.Cbrt(Math.Pow(2, -52));
     private readonly OdeFunction<double>? _timeDerivative;
     private readonly bool _autonomous;
-    private bool _jacobianCurrent;
+    private readonly bool _reuse;
+    private readonly int _refreshInterval;
+    private readonly double _refreshRatio;
+    private bool _jacobianCurrent;   // (J, ∂f/∂t) evaluated at the current (t, y)
+    private bool _haveJacobian;      // some (J, ∂f/∂t) is held (W mode)
+    private bool _luValid;           // _lu holds the factors of I/(_hLu γ) − J for the J held
+    private bool _pending;           // a step was attempted and neither accepted nor followed by Start
+    private int _rejections;         // consecutive rejected attempts at the current point
+    private int _stepsSinceJacobian; // accepted steps since (J, ∂f/∂t) was evaluated
+    private double _hJacobian, _hLu;
     private bool _f1Current;
 
+    /// <param name="tableau">The tableau.</param>
+    /// <param name="rhs">f.</param>
+    /// <param name="jacobian">Exact J, or null for forward differences.</param>
+    /// <param name="dimension">n.</param>
+    /// <param name="refreshInterval">W mode only (K): accepted steps after which J is evaluated afresh; 1 = every step
+    /// (no reuse). Ignored (every step) for a tableau that is not a W-method.</param>
+    /// <param name="refreshRatio">W mode only (ρ &gt; 1): J is evaluated afresh when h leaves [h_J/ρ, ρ·h_J].</param>
+    /// <param name="timeDerivative">Exact ∂f/∂t, or null for a central difference.</param>
+    /// <param name="autonomous">True when f does not depend on t (∂f/∂t = 0).</param>
     public RosenbrockStepper(RosenbrockTableau tableau, OdeFunction<double> rhs, OdeJacobian<double>? jacobian, int dimension,
+        int refreshInterval = 1, double refreshRatio = double.PositiveInfinity,
         OdeFunction<double>? timeDerivative = null, bool autonomous = false)
         : base(rhs, dimension)
     {
         _timeDerivative = timeDerivative;
         _autonomous = autonomous;
         _tab = tableau;
+        _reuse = tableau.IsWMethod && refreshInterval > 1;
+        _refreshInterval = refreshInterval;
+        _refreshRatio = refreshRatio;
         _jacobian = jacobian;
         _n = dimension;
         _s = tableau.Stages;
@@ -52,6 +82,10 @@ internal sealed class RosenbrockStepper : OdeStepper<double>
     {
         dydt.CopyTo(_f0);
         _jacobianCurrent = false;
+        _haveJacobian = false;
+        _luValid = false;
+        _pending = false;
+        _rejections = 0;
         _f1Current = false;
     }
 
@@ -80,7 +114,7 @@ internal sealed class RosenbrockStepper : OdeStepper<double>
         }
         JacobianEvaluations++;
 
-        // ∂f/∂t by a forward difference in t.
+        // ∂f/∂t: zero, exact, or a central difference in t.
         if (_autonomous)
         {
             _dfdt.AsSpan().Clear();
@@ -102,6 +136,19 @@ internal sealed class RosenbrockStepper : OdeStepper<double>
             for (int i = 0; i < n; i++) _dfdt[i] = (_ftmp[i] - _e[i]) / (tPlus - tMinus);
         }
         _jacobianCurrent = true;
+        _haveJacobian = true;
+        _luValid = false;
+        _stepsSinceJacobian = 0;
+    }
+
+    /// <summary>Whether (J, ∂f/∂t) must be evaluated at the current point before a step of size h (see the class remarks).</summary>
+    private bool NeedsJacobian(double h)
+    {
+        if (_jacobianCurrent) return false;
+        if (!_reuse || !_haveJacobian) return true;
+        if (_rejections >= 2 || _stepsSinceJacobian >= _refreshInterval) return true;
+        double ratio = Math.Abs(h / _hJacobian);
+        return ratio > _refreshRatio || ratio * _refreshRatio < 1;
     }
 
     public override StepOutcome Step(double t, double h, ReadOnlySpan<double> y, Span<double> yNew, ErrorTolerances? tolerances, out double errorNorm)
@@ -109,17 +156,30 @@ internal sealed class RosenbrockStepper : OdeStepper<double>
         int n = _n, s = _s;
         errorNorm = 0;
         _f1Current = false;
-        if (!_jacobianCurrent) EvaluateJacobian(t, h, y);
-
-        // M = I/(hγ) − J, factored in place.
-        double diag = 1 / (h * _tab.Gamma);
-        for (int k = 0; k < _j.Length; k++) _lu[k] = -_j[k];
-        for (int i = 0; i < n; i++) _lu[i * n + i] += diag;
-        LuDecompositions++;
-        if (!DenseLU.Factor(_lu, n, _pivots))
+        if (_pending) _rejections++;   // Step again without Accept: the last attempt was rejected
+        _pending = true;
+        if (NeedsJacobian(h))
         {
-            errorNorm = double.PositiveInfinity;
-            return StepOutcome.NonFiniteValue;
+            EvaluateJacobian(t, h, y);
+            _hJacobian = h;
+        }
+
+        // M = I/(hγ) − J, factored in place (kept in W mode while J and h are unchanged; h within a relative 1e-10 of
+        // the factored one counts as unchanged: fixed steps h = t_{k+1} − t_k differ in the last bits, and for a
+        // W-method the LU of I/(h'γ) − W is that of I/(hγ) − W' with W' = W + (1/(h'γ) − 1/(hγ))I, as good a W).
+        if (!_luValid || Math.Abs(h - _hLu) > 1e-10 * Math.Abs(_hLu))
+        {
+            double diag = 1 / (h * _tab.Gamma);
+            for (int k = 0; k < _j.Length; k++) _lu[k] = -_j[k];
+            for (int i = 0; i < n; i++) _lu[i * n + i] += diag;
+            LuDecompositions++;
+            _hLu = h;
+            _luValid = DenseLU.Factor(_lu, n, _pivots);
+            if (!_luValid)
+            {
+                errorNorm = double.PositiveInfinity;
+                return StepOutcome.NonFiniteValue;
+            }
         }
 
         double[] a = _tab.A, c = _tab.C;
@@ -225,5 +285,9 @@ internal sealed class RosenbrockStepper : OdeStepper<double>
         _f1.AsSpan().CopyTo(_f0);
         _f1Current = false;
         _jacobianCurrent = false;
+        _pending = false;
+        _rejections = 0;
+        _stepsSinceJacobian++;
+        if (!_reuse) _luValid = false;
     }
 }

@@ -90,4 +90,64 @@ public static class RosenbrockTableaus
             [11.419903575922262, 2.8879645146136994, 72.92137995996029, 80.12511834622643, -52.072871366152654, -59.78993625266729, -0.15582684282751913, 4.883087185713722],
         ],
         interpolantOrder: 4);
+
+    // ---- W-methods (IsWMethod: the orders hold for any W in place of J) ------------------------------------------
+
+    private static readonly double Ros2Gamma = 1 + 1 / Math.Sqrt(2.0);
+
+    /// <summary>
+    /// ROS2: the 2-stage W-method of order 2 of J. G. Verwer, E. J. Spee, J. G. Blom and W. Hundsdorfer, "A second-order
+    /// Rosenbrock method applied to photochemical dispersion problems", SIAM J. Sci. Comput. 20 (1999) 1456–1480:
+    /// γ = 1 + 1/√2 (L-stable), classically α₂₁ = 1, γ₂₁ = −2γ, b = (1/2, 1/2), i.e. y₁ = y₀ + (3/2)k₁ + (1/2)k₂ in their
+    /// scaling. Order 2 holds for any W (Σbᵢ = 1, Σbᵢαᵢ = 1/2, Σbᵢγᵢ = 0). Embedded: the linearly implicit Euler step
+    /// ŷ₁ = y₀ + k₁, of order 1 for any W. Dense output: cubic Hermite.
+    /// </summary>
+    public static RosenbrockTableau Ros2 { get; } = RosenbrockTableau.FromClassical("ROS2 (Verwer et al. 1999) W 2(1)", 2, 1, Ros2Gamma,
+        alpha: [0, 0,
+                1, 0],
+        gammaMatrix: [0, 0,
+                      -2 * Ros2Gamma, 0],
+        b: [0.5, 0.5],
+        bHat: [1, 0],
+        isWMethod: true);
+
+    /// <summary>
+    /// ROS34PW2: 4 stages, a W-method of order 3 with an embedded W-method of order 2, L-stable and stiffly accurate,
+    /// γ = 0.435866521508459. Source: J. Rang and L. Angermann, "New Rosenbrock W-methods of order 3 for partial
+    /// differential algebraic equations of index 1", BIT Numerical Mathematics 45 (2005) 761–787 (classical
+    /// coefficients αᵢⱼ, γᵢⱼ, b, b̂ as printed there, converted by <see cref="RosenbrockTableau.FromClassical"/>).
+    /// </summary>
+    public static RosenbrockTableau Ros34pw2 { get; } = RosenbrockTableau.FromClassical("ROS34PW2 (Rang–Angermann 2005) W 3(2)", 3, 2,
+        0.435866521508459,
+        alpha: [0, 0, 0, 0,
+                0.87173304301691801, 0, 0, 0,
+                0.84457060015369423, -0.11299064236484185, 0, 0,
+                0, 0, 1, 0],
+        gammaMatrix: [0, 0, 0, 0,
+                      -0.87173304301691801, 0, 0, 0,
+                      -0.90338057013044082, 0.054180672388095326, 0, 0,
+                      0.24212380706095346, -1.2232505839045147, 0.54526025533510214, 0],
+        b: [0.24212380706095346, -1.2232505839045147, 1.5452602553351020, 0.435866521508459],
+        bHat: [0.37810903145819369, -0.096042292212423178, 0.5, 0.2179332607542295],
+        isWMethod: true);
+
+    /// <summary>
+    /// ROS34PW3: 4 stages, a W-method of order 3 (order 4 when W = J) with an embedded W-method of order 2, A-stable
+    /// (not L-stable), γ = 1.0685790213016289. Source: J. Rang and L. Angermann, BIT 45 (2005) 761–787, classical
+    /// coefficients converted by <see cref="RosenbrockTableau.FromClassical"/>. Its <see cref="RosenbrockTableau.Order"/>
+    /// is the W order 3, the order guaranteed with a reused Jacobian.
+    /// </summary>
+    public static RosenbrockTableau Ros34pw3 { get; } = RosenbrockTableau.FromClassical("ROS34PW3 (Rang–Angermann 2005) W 3(2)", 3, 2,
+        1.0685790213016289,
+        alpha: [0, 0, 0, 0,
+                2.5155456020628817, 0, 0, 0,
+                0.50777280103144085, 0.75, 0, 0,
+                0.13959081404277204, -0.33111001065419338, 0.82040559712714178, 0],
+        gammaMatrix: [0, 0, 0, 0,
+                      -2.5155456020628817, 0, 0, 0,
+                      -0.87991339217106512, -0.96014187766190695, 0, 0,
+                      -0.41731389379448741, 0.41091047035857703, -1.3558873204765276, 0],
+        b: [0.22047681286931747, 0.0027828278331185935, 0.0071844787635140066, 0.76955588053404989],
+        bHat: [0.31300297285209688, -0.28946895245112692, 0.97646597959903003, 0],
+        isWMethod: true);
 }
