@@ -53,6 +53,21 @@ public sealed class OdeProblem<T> where T : IFloatingPointIeee754<T>
     /// <summary>The exact Jacobian ∂f/∂y, or null (stiff methods then use finite differences). Explicit methods ignore it.</summary>
     public OdeJacobian<T>? Jacobian { get; init; }
 
+    /// <summary>Which entries of ∂f/∂y may be non-zero (<see cref="Jacobians.JacobianSparsity.Banded"/> or
+    /// <see cref="Jacobians.JacobianSparsity.FromRows"/>), or null for a dense Jacobian. Stiff methods use it to difference f
+    /// in column groups (kl + ku + 1 evaluations for a band instead of n) and to factor the iteration matrix with a banded
+    /// LU (<see cref="Jacobians.IterationMatrix"/>). Its dimension must be <see cref="Dimension"/>; explicit methods ignore it.</summary>
+    public Jacobians.JacobianSparsity? JacobianStructure
+    {
+        get;
+        init
+        {
+            if (value is not null && value.Dimension != _y0.Length)
+                throw new ArgumentException($"The Jacobian structure is {value.Dimension}×{value.Dimension} but the problem has dimension {_y0.Length}.", nameof(value));
+            field = value;
+        }
+    }
+
     /// <summary>Number of state components.</summary>
     public int Dimension => _y0.Length;
 
