@@ -96,19 +96,8 @@ public sealed class FiniteDifferenceJacobian
             return;
         }
         jacobian.Clear();
-        var s = Sparsity;
-        for (int g = 0; g < s.GroupCount; g++)
-        {
-            var columns = s.GroupColumns(g);
-            foreach (int j in columns) _delta[j] = Perturb(j, y);
-            f(t, _yp, _fp);
-            foreach (int j in columns)
-            {
-                _yp[j] = y[j];
-                double inv = 1 / _delta[j];
-                foreach (int i in s.ColumnRows(j)) jacobian[i * n + j] = (_fp[i] - fy[i]) * inv;
-            }
-        }
+        var sink = new DenseSink(jacobian, n);
+        DifferenceGroups(Sparsity, f, t, y, fy, ref sink);
     }
 
     /// <summary>
@@ -134,6 +123,14 @@ public sealed class FiniteDifferenceJacobian
         Guard.Length(band.Length, BandedLU.StorageLength(n, lower, upper), nameof(band), "n·(2kl + ku + 1)");
         band.Clear();
         y.CopyTo(_yp);
+        var sink = new BandSink(band, lower, upper);
+        DifferenceGroups(s, f, t, y, fy, ref sink);
+    }
+
+    /// <summary>One evaluation of f per column group; each quotient goes to the sink (a struct, so the write inlines).</summary>
+    private void DifferenceGroups<TSink>(JacobianSparsity s, OdeFunction<double> f, double t, ReadOnlySpan<double> y,
+        ReadOnlySpan<double> fy, ref TSink sink) where TSink : struct, ISink, allows ref struct
+    {
         for (int g = 0; g < s.GroupCount; g++)
         {
             var columns = s.GroupColumns(g);
@@ -143,9 +140,28 @@ public sealed class FiniteDifferenceJacobian
             {
                 _yp[j] = y[j];
                 double inv = 1 / _delta[j];
-                foreach (int i in s.ColumnRows(j)) band[BandedLU.Index(i, j, lower, upper)] = (_fp[i] - fy[i]) * inv;
+                foreach (int i in s.ColumnRows(j)) sink.Set(i, j, (_fp[i] - fy[i]) * inv);
             }
         }
+    }
+
+    private interface ISink
+    {
+        void Set(int i, int j, double value);
+    }
+
+    private ref struct DenseSink(Span<double> jacobian, int n) : ISink
+    {
+        private readonly Span<double> _jacobian = jacobian;
+
+        public readonly void Set(int i, int j, double value) => _jacobian[i * n + j] = value;
+    }
+
+    private ref struct BandSink(Span<double> band, int lower, int upper) : ISink
+    {
+        private readonly Span<double> _band = band;
+
+        public readonly void Set(int i, int j, double value) => _band[BandedLU.Index(i, j, lower, upper)] = value;
     }
 
     /// <summary>Perturbs _yp[j] and returns the representable increment.</summary>
