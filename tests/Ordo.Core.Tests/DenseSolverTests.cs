@@ -29,11 +29,11 @@ public class DenseSolverTests
     public void LapackBackendAgreesWithDenseLuOrReportsTheFallback(int n)
     {
         var solver = new DenseSolver(n, DenseSolverBackend.Lapack);
+        // Where no library loads (CI installs none), the fallback must have been taken, and the results below are then
+        // the managed LU's; where Debian's library is installed, it must have loaded.
         Assert.Equal(Lapack.IsAvailable, solver.UsesLapack);
         if (File.Exists("/usr/lib/x86_64-linux-gnu/libopenblas.so.0") || File.Exists("/usr/lib/x86_64-linux-gnu/liblapack.so.3"))
             Assert.True(solver.UsesLapack, "a LAPACK library is installed but did not load");
-        else
-            Assert.False(solver.UsesLapack);
 
         var a = RandomMatrix(n, 40 + n);
         var b = Enumerable.Range(0, n).Select(i => Math.Cos(i)).ToArray();
