@@ -64,6 +64,20 @@ public sealed class OdeProblem<T> where T : IFloatingPointIeee754<T>
     /// <summary>True when f does not depend on t (∂f/∂t = 0): Rosenbrock methods then skip ∂f/∂t and its two
     /// evaluations of f per Jacobian. Default false (the safe answer).</summary>
     public bool IsAutonomous { get; init; }
+    /// <summary>Which entries of ∂f/∂y may be non-zero (<see cref="Jacobians.JacobianSparsity.Banded"/> or
+    /// <see cref="Jacobians.JacobianSparsity.FromRows"/>), or null for a dense Jacobian. Stiff methods use it to difference f
+    /// in column groups (kl + ku + 1 evaluations for a band instead of n) and to factor the iteration matrix with a banded
+    /// LU (<see cref="Jacobians.IterationMatrix"/>). Its dimension must be <see cref="Dimension"/>; explicit methods ignore it.</summary>
+    public Jacobians.JacobianSparsity? JacobianStructure
+    {
+        get;
+        init
+        {
+            if (value is not null && value.Dimension != _y0.Length)
+                throw new ArgumentException($"The Jacobian structure is {value.Dimension}×{value.Dimension} but the problem has dimension {_y0.Length}.", nameof(value));
+            field = value;
+        }
+    }
 
     /// <summary>Number of state components.</summary>
     public int Dimension => _y0.Length;
