@@ -181,6 +181,44 @@ public class BdfTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void NewtonFailure_IsReportedAsAHugeErrorAndTheStepperShrinksTheStep()
+    {
+        // y' = −1e6·y³, y(0) = 1: y(t) = 1/√(1 + 2e6·t). From h = 1 the predictor is y0 + h·f0 = −999999 and three
+        // Newton iterations on the cubic (error shrinking by about 2/3 each) cannot converge: the step reports an infinite
+        // error norm (not an exception), and the stepper proposes h/4.
+        var problem = new OdeProblem<double>(static (t, y, dy) => dy[0] = -1e6 * y[0] * y[0] * y[0], [1.0], 0, 1);
+        OdeStepper<double> stepper = Method.CreateStepper(problem);
+        double[] y0 = [1.0], f0 = [-1e6], y1 = new double[1];
+        stepper.Start(0, y0, f0);
+        StepOutcome outcome = stepper.Step(0, 1.0, y0, y1, new ErrorTolerances(1e-6, [1e-9]), out double error);
+        Assert.Equal(StepOutcome.Success, outcome);
+        Assert.True(double.IsPositiveInfinity(error));
+        var memory = ControllerMemory.Initial;
+        StepSizeDecision decision = stepper.DecideStep(1.0, error, ref memory);
+        Assert.False(decision.Accept);
+        Assert.Equal(0.25, decision.NextStepSize);
+        Assert.Equal(1, stepper.JacobianEvaluations);   // the Jacobian was fresh, so no second attempt at this h
+
+        // The whole solve from the same oversized first step still succeeds.
+        var s = Ode.Solve(problem, Method, new OdeOptions { InitialStep = 1.0, RelativeTolerance = 1e-6, AbsoluteTolerance = 1e-12, Save = SaveAt.FinalOnly }).EnsureSuccess();
+        double exact = 1 / Math.Sqrt(1 + 2e6);
+        output.WriteLine($"cubic decay from h0 = 1: relative error {Math.Abs(s.Y[0] - exact) / exact:e2}, steps {s.Stats.AcceptedSteps}/{s.Stats.RejectedSteps}");
+        Assert.True(Math.Abs(s.Y[0] - exact) <= 100 * 1e-6 * exact);
+    }
+
+    [Fact]
+    public void BackwardIntegration_MatchesClosedForm()
+    {
+        // y' = −y + t from t = 2 down to 0 with y(2) = e^(−2) + 1: y(t) = e^(−t) + t − 1.
+        var problem = new OdeProblem<double>(static (t, y, dy) => dy[0] = -y[0] + t, [Math.Exp(-2) + 1], 2, 0);
+        var s = Ode.Solve(problem, Method, new OdeOptions { RelativeTolerance = 1e-8, AbsoluteTolerance = 1e-10, Save = SaveAt.DenseOutput }).EnsureSuccess();
+        Assert.Equal(0.0, s.Time);
+        Assert.True(Math.Abs(s.Y[0]) <= 100 * (1e-8 + 1e-10), $"y(0) = {s.Y[0]}");
+        double mid = s.Dense!.Evaluate(1.0)[0];
+        Assert.True(Math.Abs(mid - Math.Exp(-1)) <= 100 * 1e-8 * Math.Exp(-1), $"y(1) = {mid}");
+    }
+
+    [Fact]
     public void NonFiniteRhs_EndsWithAStatusInsteadOfThrowing()
     {
         // f is NaN for t > 1: the driver shrinks h until it gives up, and the solve reports NonFiniteRhs.

@@ -157,7 +157,7 @@ internal sealed class BdfStepper : OdeStepper<double>
                 Evaluate(tNew, _yPredicted, _f);
                 if (!Blas1.AllFinite<double>(_f)) return StepOutcome.NonFiniteValue;
                 havePredictedF = true;
-                ComputeJacobian(tNew, h, _yPredicted, _f);
+                ComputeJacobian(tNew, _yPredicted, _f);
             }
             if (double.IsNaN(_cFactored) || Math.Abs(c / _cFactored - 1) > RefactorChange || _stepsSinceFactor >= StepsPerFactor)
             {
@@ -241,16 +241,20 @@ internal sealed class BdfStepper : OdeStepper<double>
         return NewtonResult.Diverged;
     }
 
+    /// <summary>The corrector failed with a Jacobian evaluated at this step: report an infinite error norm (DecideStep
+    /// then proposes h/4), and evaluate the Jacobian again at the next attempt's predictor, since this one was taken at a
+    /// predictor that proved too far away (CVODE re-evaluates it after any convergence failure).</summary>
     private StepOutcome NewtonFailure(ErrorTolerances? tolerances, out double errorNorm)
     {
         _newtonFailed = true;
+        _needJacobian = true;
         errorNorm = double.PositiveInfinity;
         return tolerances is null ? StepOutcome.NonFiniteValue : StepOutcome.Success;
     }
 
-    /// <summary>J at (t, y) with f(t, y) = <paramref name="f"/>: exact, or forward differences with CVODE's increments
-    /// σ_j = max(√ε·|y_j|, σ₀/w_j), σ₀ = 1000·|h|·ε·n·‖f‖ (Hindmarsh et al. 2005, §3; w the error weights).</summary>
-    private void ComputeJacobian(double t, double h, ReadOnlySpan<double> y, ReadOnlySpan<double> f)
+    /// <summary>J at (t, y) with f(t, y) = <paramref name="f"/>: exact, or forward differences with the increments of
+    /// Hairer's RADAU5, σ_j = √(ε·max(10⁻⁵, |y_j|)) (HNW II §IV.8).</summary>
+    private void ComputeJacobian(double t, ReadOnlySpan<double> y, ReadOnlySpan<double> f)
     {
         int n = _n;
         if (_jacobian is not null)
@@ -259,19 +263,12 @@ internal sealed class BdfStepper : OdeStepper<double>
         }
         else
         {
-            double sum = 0;
-            for (int i = 0; i < n; i++) { double r = f[i] * _weight[i]; sum += r * r; }
-            double fNorm = Math.Sqrt(sum / n);
-            double minIncrement = fNorm > 0 && double.IsFinite(fNorm) ? 1000 * Math.Abs(h) * Eps * n * fNorm : 1.0;
-            double sqrtEps = Math.Sqrt(Eps);
             y.CopyTo(_work);
             for (int k = 0; k < n; k++)
             {
                 double yk = _work[k];
-                double increment = Math.Max(sqrtEps * Math.Abs(yk), minIncrement / _weight[k]);
-                if (!(increment > 0) || !double.IsFinite(increment)) increment = sqrtEps;
-                _work[k] = yk + increment;
-                increment = _work[k] - yk;
+                _work[k] = yk + Math.Sqrt(Eps * Math.Max(1e-5, Math.Abs(yk)));
+                double increment = _work[k] - yk;
                 Evaluate(t, _work, _delta);
                 _work[k] = yk;
                 for (int i = 0; i < n; i++) _j[i * n + k] = (_delta[i] - f[i]) / increment;
