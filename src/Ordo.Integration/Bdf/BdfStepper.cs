@@ -19,7 +19,7 @@ internal sealed class BdfStepper : OdeStepper<double>
     private const double RateDecay = 0.3;             // CVODE's CRDOWN: the remembered rate decays by at most this factor
     private const double Divergence = 2.0;            // CVODE's RDIV: ‖Δ_m‖ > 2‖Δ_{m−1}‖ means divergence
     private const double RefactorChange = 0.3;        // CVODE's DGMAX: refactor when |c/c_LU − 1| > 0.3
-    private const int StepsPerFactor = 20;            // CVODE's MSBP
+    private const int StepsPerFactor = 20;            // CVODE's MSBP (skipped when c is unchanged: the LU would be identical)
     private const int StepsPerJacobian = 50;          // CVODE's MSBJ
     private const double MaxGrowth = 10, MinShrink = 0.1, RepeatedShrink = 0.2, NewtonFailureShrink = 0.25;
     private const double Bias = 6, BiasUp = 10, BiasAddOn = 1e-6; // CVODE's BIAS1 = BIAS2, BIAS3 and ADDON
@@ -159,7 +159,7 @@ internal sealed class BdfStepper : OdeStepper<double>
                 havePredictedF = true;
                 ComputeJacobian(tNew, _yPredicted, _f);
             }
-            if (double.IsNaN(_cFactored) || Math.Abs(c / _cFactored - 1) > RefactorChange || _stepsSinceFactor >= StepsPerFactor)
+            if (double.IsNaN(_cFactored) || Math.Abs(c / _cFactored - 1) > RefactorChange || (_stepsSinceFactor >= StepsPerFactor && c != _cFactored))
             {
                 if (!Factor(c))
                 {
