@@ -67,23 +67,17 @@ public sealed class BdfMethod : IOdeMethod
     /// <inheritdoc/>
     /// <exception cref="ArgumentException"><typeparamref name="T"/> is not <see cref="double"/>.</exception>
     public OdeStepper<T> CreateStepper<T>(OdeFunction<T> rhs, int dimension) where T : IFloatingPointIeee754<T>
-        => Create<T>(rhs, null, dimension);
+        => DoublePrecisionSteppers.Create(Name, rhs, null, dimension, NewStepper);
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException"><typeparamref name="T"/> is not <see cref="double"/>.</exception>
     public OdeStepper<T> CreateStepper<T>(OdeProblem<T> problem) where T : IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(problem);
-        return Create(problem.Rhs, problem.Jacobian, problem.Dimension);
+        return DoublePrecisionSteppers.Create(Name, problem.Rhs, problem.Jacobian, problem.Dimension, NewStepper);
     }
 
-    private OdeStepper<T> Create<T>(OdeFunction<T> rhs, OdeJacobian<T>? jacobian, int dimension) where T : IFloatingPointIeee754<T>
-    {
-        if (typeof(T) != typeof(double))
-            throw new ArgumentException($"bdf supports double precision only, not {typeof(T).Name}.", nameof(rhs));
-        var stepper = new BdfStepper((OdeFunction<double>)(object)rhs, (OdeJacobian<double>?)(object?)jacobian, dimension, MaxOrder, Ndf);
-        return (OdeStepper<T>)(object)stepper;
-    }
+    private BdfStepper NewStepper(OdeFunction<double> rhs, OdeJacobian<double>? jacobian, int dimension) => new(rhs, jacobian, dimension, MaxOrder, Ndf);
 
     /// <inheritdoc/>
     public override string ToString() => Name;
