@@ -188,6 +188,7 @@ public class BdfTests(ITestOutputHelper output)
         Assert.Throws<ArgumentOutOfRangeException>(() => new BdfMethod(0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new BdfMethod(6));
         Assert.Equal("bdf", Method.Name);
+        Assert.Equal("ndf", new BdfMethod(ndf: true).Name);
     }
 
     [Fact]

@@ -39,8 +39,8 @@ public sealed class BdfMethod : IOdeMethod
     /// <summary>Plain BDF of orders 1–5 (κ = 0, as CVODE), the method registered as "bdf".</summary>
     public static BdfMethod Default { get; } = new();
 
-    /// <inheritdoc/>
-    public string Name => "bdf";
+    /// <summary>"bdf", or "ndf" for the NDF variant.</summary>
+    public string Name => Ndf ? "ndf" : "bdf";
 
     /// <inheritdoc/>
     public string DisplayName => Ndf ? $"NDF 1–{MaxOrder} (Shampine–Reichelt)" : $"BDF 1–{MaxOrder} (variable order, variable step)";
