@@ -18,9 +18,6 @@ internal static class SolveCommand
     /// <summary>Steps of the untimed warm-up solve that runs before the timed ones (JIT compilation is not timed).</summary>
     private const int WarmUpSteps = 20;
 
-    /// <summary>Stiff ODE methods of the contract that this version does not have yet.</summary>
-    private static readonly string[] s_comingMethods = ["bdf"];
-
     public static Command Create(CliConsole console)
     {
         var file = new Argument<string>("file") { Description = "The problem file (JSON, see docs/problem-files.md)." };
@@ -139,8 +136,6 @@ internal static class SolveCommand
         if (string.Equals(name.Trim(), "auto", StringComparison.OrdinalIgnoreCase)) return OdeMethods.Default;
         if (!OdeMethods.TryGet(name.Trim(), out IOdeMethod? method))
         {
-            if (s_comingMethods.Contains(name.Trim().ToLowerInvariant()))
-                throw new BadInputException($"--method: '{name}' is a stiff method that is not available yet; ODE methods now: {known}");
             throw new BadInputException($"--method: unknown ODE method '{name}'; known: {known}");
         }
         if (method.ErrorEstimatorOrder is null && !fixedStep)

@@ -69,6 +69,10 @@ public static class OdeMethods
     public static RosenbrockMethod Rodas5p { get; } = new("rodas5p", RosenbrockTableaus.Rodas5p,
         "RODAS5P 5(4) Rosenbrock (Steinebach 2023; stiff): tighter tolerances, 1e-6 to 1e-10, small and medium systems.");
 
+    /// <summary>Variable-order (1–5) variable-step BDF with CVODE-style modified Newton and Jacobian/LU reuse (double
+    /// only). Sources: Shampine &amp; Reichelt (1997); Byrne &amp; Hindmarsh (1975); Hindmarsh et al. (2005); HNW II §III.5.</summary>
+    public static BdfMethod Bdf => BdfMethod.Default;
+
     /// <summary>Every method, cheapest first.</summary>
     public static IReadOnlyList<IOdeMethod> All { get; } =
     [
@@ -79,7 +83,7 @@ public static class OdeMethods
     /// <summary>The stiff methods (Rosenbrock and Radau IIA; double precision only), found by <see cref="Get"/> too. Kept
     /// out of <see cref="All"/> until the generic contract tests (which assume explicit Runge–Kutta methods, single
     /// precision and no finite-difference Jacobian) cover them; their own tests are RosenbrockTests and Radau5Tests.</summary>
-    public static IReadOnlyList<IOdeMethod> Stiff { get; } = [Ros3p, Rodas4, Rodas5p, Radau5, WMethods.Ros2, WMethods.Ros34pw2, WMethods.Ros34pw3];
+    public static IReadOnlyList<IOdeMethod> Stiff { get; } = [Ros3p, Rodas4, Rodas5p, Radau5, Bdf, WMethods.Ros2, WMethods.Ros34pw2, WMethods.Ros34pw3];
 
     /// <summary>The default method for non-stiff problems (<c>tsit5</c>).</summary>
     public static IOdeMethod Default => Tsitouras54;
