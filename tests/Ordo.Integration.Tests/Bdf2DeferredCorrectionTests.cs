@@ -17,9 +17,9 @@ public class Bdf2DeferredCorrectionTests(ITestOutputHelper output)
         Jacobian = exactJacobian ? (t, y, j) => j[0] = lambda : null,
     };
 
-    // Allen–Cahn on a periodic 1-D grid of 32 points: uᵢ' = d(uᵢ₊₁ − 2uᵢ + uᵢ₋₁)/Δx² + uᵢ − uᵢ³ (stiffness ≈ 4d/Δx² ≈ 820).
-    private const int AcPoints = 32;
-    private const double AcD = 0.2, AcT = 2;
+    // Allen–Cahn on a periodic 1-D grid of 16 points: uᵢ' = d(uᵢ₊₁ − 2uᵢ + uᵢ₋₁)/Δx² + uᵢ − uᵢ³ (stiffness ≈ 4d/Δx² ≈ 820).
+    private const int AcPoints = 16;
+    private const double AcD = 0.8, AcT = 2;
 
     private static OdeProblem<double> AllenCahn()
     {
@@ -196,6 +196,45 @@ public class Bdf2DeferredCorrectionTests(ITestOutputHelper output)
         }, [40, 80, 160, 320]);
         output.WriteLine($"Allen–Cahn graded γ=2 sweeps={sweeps}: slope {slope:F2}  {table}");
         Assert.InRange(slope, expected - 0.25, expected + 0.6);
+    }
+
+    /// <summary>Allen–Cahn on random grids (ratios in (0, 4.8], 2 grids per N, log-errors averaged). Here τ·‖J‖ ≫ 1 on
+    /// every grid and the sweeps do not reach orders 3 and 4 (stiff order reduction on non-smooth grids, see the docs
+    /// page; the slopes are printed); asserted is what does hold on the finest grids (N = 320): each sweep count beats BDF2 by 3× or more
+    /// (on the coarser ones the gain is erratic, 1.5× to 10×).</summary>
+    [Fact]
+    public void AllenCahn_RandomMesh_CorrectionBeatsBdf2()
+    {
+        var problem = AllenCahn();
+        double[] reference = AllenCahnReference.Value;
+        var errors = new double[3, 3];
+        var taus = new double[3];
+        int[] sizes = [80, 160, 320];
+        for (int size = 0; size < sizes.Length; size++)
+        {
+            const int seeds = 2;
+            for (int seed = 0; seed < seeds; seed++)
+            {
+                double[] grid = RandomGrid(0, AcT, sizes[size], 1000 * sizes[size] + seed);
+                taus[size] += Math.Log(MaxStep(grid)) / seeds;
+                for (int sweeps = 0; sweeps <= 2; sweeps++)
+                {
+                    var s = Bdf2Grid.Solve(problem, grid, new Bdf2Options { CorrectionSweeps = sweeps });
+                    Assert.Equal(Bdf2Status.Success, s.Status);
+                    var y = s.State(s.Count - 1);
+                    double worst = 0;
+                    for (int i = 0; i < y.Length; i++) worst = Math.Max(worst, Math.Abs(y[i] - reference[i]));
+                    errors[sweeps, size] += Math.Log(worst) / seeds;
+                }
+            }
+        }
+        for (int sweeps = 0; sweeps <= 2; sweeps++)
+        {
+            var points = Enumerable.Range(0, sizes.Length).Select(i => (Math.Exp(taus[i]), Math.Exp(errors[sweeps, i]))).ToList();
+            output.WriteLine($"Allen–Cahn random sweeps={sweeps}: slope {Slope(points):F2}  " + string.Join("; ", points.Select(p => $"{p.Item1:e2}/{p.Item2:e3}")));
+        }
+        for (int sweeps = 1; sweeps <= 2; sweeps++)
+            Assert.True(errors[sweeps, sizes.Length - 1] < errors[0, sizes.Length - 1] - Math.Log(3), $"sweeps={sweeps}");
     }
 
     /// <summary>hλ = −1e6: unit steps (uniform and random ratios) on y' = −1e6(y − g) + g'. The stiff limit of every
