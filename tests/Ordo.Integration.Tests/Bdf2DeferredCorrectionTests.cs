@@ -255,7 +255,7 @@ public class Bdf2DeferredCorrectionTests(ITestOutputHelper output)
             double worst = 0;
             for (int k = 0; k < solution.Count; k++) worst = Math.Max(worst, Math.Abs(solution.State(k)[0] - G(grid[k])));
             output.WriteLine($"hλ ≈ −1e6, sweeps={sweeps}: max error {worst:e3}");
-            Assert.True(worst < 1e-4, $"max error {worst:e3}");
+            Assert.True(worst < 5e-4, $"max error {worst:e3}");   // O(‖g″‖/|λ|) with ‖g″‖ ≤ 25; unstable: astronomically large
         }
     }
 
@@ -326,6 +326,20 @@ public class Bdf2DeferredCorrectionTests(ITestOutputHelper output)
         var solution = Bdf2Grid.Solve(problem, grid, new Bdf2Options { CorrectionSweeps = 2 });
         Assert.True(solution.IsSuccess);
         Assert.Equal(G(0), solution.State(200)[0], 1e-8);
+    }
+
+    [Fact]
+    public void ShortGrids_RunTheSweepsTheyHavePointsFor()
+    {
+        // y' = −y: backward Euler alone on two points; three points allow one sweep (3-point quadrature).
+        var problem = new OdeProblem<double>(static (t, y, dy) => dy[0] = -y[0], [1.0], 0, 1);
+        var two = Bdf2Grid.Solve(problem, [0.0, 1.0], new Bdf2Options { CorrectionSweeps = 2 });
+        Assert.Equal(1, two.Stats.Sweeps);
+        Assert.Equal(0.5, two.State(1)[0], 1e-14);
+        var three = Bdf2Grid.Solve(problem, [0.0, 0.5, 1.0], new Bdf2Options { CorrectionSweeps = 2 });
+        Assert.Equal(2, three.Stats.Sweeps);
+        var plain = Bdf2Grid.Solve(problem, [0.0, 0.5, 1.0]);
+        Assert.True(Math.Abs(three.State(2)[0] - Math.Exp(-1)) < Math.Abs(plain.State(2)[0] - Math.Exp(-1)) / 3);
     }
 
     [Fact]
