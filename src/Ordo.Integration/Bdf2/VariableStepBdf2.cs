@@ -32,6 +32,7 @@ public sealed class VariableStepBdf2
     private readonly int _n;
     private readonly double[] _j, _m, _f, _fBase, _delta, _known, _yTrial;
     private readonly int[] _pivots;
+    private double _a0;   // α₀/τ of the current factorization
 
     /// <summary>Creates the workspace for <paramref name="problem"/> (its right-hand side, Jacobian and dimension).</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
@@ -191,8 +192,6 @@ public sealed class VariableStepBdf2
         LuDecompositions++;
         return DenseLU.Factor(_m, n, _pivots) ? Bdf2Status.Success : Bdf2Status.SingularMatrix;
     }
-
-    private double _a0;
 
     /// <summary>Simplified Newton on a0·y + known − f(t, y) = 0 with the current factorization.</summary>
     private Bdf2Status Iterate(double t, Span<double> y)
