@@ -74,7 +74,9 @@ public sealed class BdfMethod : IOdeMethod
     public OdeStepper<T> CreateStepper<T>(OdeProblem<T> problem) where T : IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(problem);
-        return DoublePrecisionSteppers.Create(Name, problem.Rhs, problem.Jacobian, problem.Dimension, NewStepper);
+        Jacobians.JacobianSparsity? structure = problem.JacobianStructure;
+        return DoublePrecisionSteppers.Create(Name, problem.Rhs, problem.Jacobian, problem.Dimension,
+            (rhs, jacobian, n) => new BdfStepper(rhs, jacobian, n, MaxOrder, Ndf, structure));
     }
 
     private BdfStepper NewStepper(OdeFunction<double> rhs, OdeJacobian<double>? jacobian, int dimension) => new(rhs, jacobian, dimension, MaxOrder, Ndf);

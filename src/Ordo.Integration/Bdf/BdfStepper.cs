@@ -32,6 +32,7 @@ internal sealed class BdfStepper : OdeStepper<double>
     private readonly int _n, _maxOrder;
     private readonly double[] _gamma = new double[8], _alpha = new double[8], _errorConstant = new double[8];
     private readonly double[] _j, _lu, _rescale;
+    private readonly Jacobians.IterationMatrix? _matrix;   // set for a structured (banded/sparse) Jacobian
     private readonly int[] _pivots;
     private double[] _d, _dNew;
     private readonly double[] _f0, _yPredicted, _psi, _f, _delta, _correction, _weight, _work, _yWork;
@@ -48,8 +49,17 @@ internal sealed class BdfStepper : OdeStepper<double>
     /// <summary>Attempts whose Newton iteration failed to converge (each followed by a Jacobian refresh or a smaller step).</summary>
     public long NewtonFailures { get; private set; }
 
-    public BdfStepper(OdeFunction<double> rhs, OdeJacobian<double>? jacobian, int dimension, int maxOrder, bool ndf) : base(rhs, dimension)
+    /// <param name="rhs">f.</param>
+    /// <param name="jacobian">The exact Jacobian, or null for differences.</param>
+    /// <param name="dimension">n.</param>
+    /// <param name="maxOrder">Highest order used, 1–5.</param>
+    /// <param name="ndf">True for Shampine–Reichelt's NDF (κ ≠ 0), false for plain BDF.</param>
+    /// <param name="structure">The Jacobian's sparsity, or null for dense: with a pattern the Jacobian is differenced in
+    /// Curtis–Powell–Reid column groups and a band is factored with BandedLU (<see cref="Jacobians.IterationMatrix"/>).</param>
+    public BdfStepper(OdeFunction<double> rhs, OdeJacobian<double>? jacobian, int dimension, int maxOrder, bool ndf,
+        Jacobians.JacobianSparsity? structure = null) : base(rhs, dimension)
     {
+        if (structure is not null) _matrix = new Jacobians.IterationMatrix(dimension, Evaluate, jacobian, structure);
         int n = dimension;
         _n = n;
         _maxOrder = maxOrder;
@@ -61,9 +71,9 @@ internal sealed class BdfStepper : OdeStepper<double>
             _alpha[q] = (1 - kappa) * _gamma[q];
             _errorConstant[q] = kappa * _gamma[q] + 1.0 / (q + 1);
         }
-        _j = new double[n * n];
-        _lu = new double[n * n];
-        _pivots = new int[n];
+        _j = _matrix is null ? new double[n * n] : [];
+        _lu = _matrix is null ? new double[n * n] : [];
+        _pivots = _matrix is null ? new int[n] : [];
         _rescale = new double[(maxOrder + 2) * (maxOrder + 2)];
         _d = new double[(maxOrder + 3) * n];
         _dNew = new double[(maxOrder + 3) * n];
@@ -220,7 +230,8 @@ internal sealed class BdfStepper : OdeStepper<double>
                 if (!Blas1.AllFinite<double>(_f)) return NewtonResult.NonFinite;
             }
             for (int i = 0; i < n; i++) _delta[i] = c * _f[i] - _psi[i] - _correction[i];
-            DenseLU.Solve(_lu, n, _pivots, _delta);
+            if (_matrix is null) DenseLU.Solve(_lu, n, _pivots, _delta);
+            else _matrix.Solve(_delta);
             double sum = 0;
             for (int i = 0; i < n; i++)
             {
@@ -257,7 +268,11 @@ internal sealed class BdfStepper : OdeStepper<double>
     private void ComputeJacobian(double t, ReadOnlySpan<double> y, ReadOnlySpan<double> f)
     {
         int n = _n;
-        if (_jacobian is not null)
+        if (_matrix is not null)
+        {
+            _matrix.EvaluateJacobian(t, y, f);
+        }
+        else if (_jacobian is not null)
         {
             _jacobian(t, y, _j);
         }
@@ -285,12 +300,20 @@ internal sealed class BdfStepper : OdeStepper<double>
     private bool Factor(double c)
     {
         int n = _n;
-        for (int i = 0; i < _lu.Length; i++) _lu[i] = -c * _j[i];
-        for (int i = 0; i < n; i++) _lu[i * n + i] += 1;
         LuDecompositions++;
         _stepsSinceFactor = 0;
         _rate = 1;
-        bool ok = DenseLU.Factor(_lu, n, _pivots);
+        bool ok;
+        if (_matrix is not null)
+        {
+            ok = _matrix.Factor(1, c);
+        }
+        else
+        {
+            for (int i = 0; i < _lu.Length; i++) _lu[i] = -c * _j[i];
+            for (int i = 0; i < n; i++) _lu[i * n + i] += 1;
+            ok = DenseLU.Factor(_lu, n, _pivots);
+        }
         _cFactored = ok ? c : double.NaN;
         return ok;
     }
