@@ -231,7 +231,7 @@ public sealed class ScipyRunner
         return checks;
     }
 
-    private static Dictionary<string, string> ReadVersions(JsonElement root)
+    internal static Dictionary<string, string> ReadVersions(JsonElement root)
     {
         var d = new Dictionary<string, string>();
         if (root.TryGetProperty("versions", out JsonElement v) && v.ValueKind == JsonValueKind.Object)
@@ -279,7 +279,7 @@ public sealed class ScipyRunner
 
     /// <summary>Runs the script with <paramref name="request"/> on stdin; returns the parsed response, or null and a
     /// one-line reason.</summary>
-    private (JsonDocument? Response, string? Error) Invoke(string script, JsonObject request, Action<string>? onProgressLine,
+    internal (JsonDocument? Response, string? Error) Invoke(string script, JsonObject request, Action<string>? onProgressLine,
         CancellationToken cancellationToken)
     {
         var psi = new ProcessStartInfo(PythonPath)
