@@ -34,7 +34,8 @@ Mode "evaluate": problems carry "points": [[t, [y...]], ...]; the response has
   {"evaluations": [{"problem": name, "values": [[f...], ...], "jacobians": [[J row-major...], ...]}]}
 (null for an unknown problem), used to check that f and jac are the same math as the C# ones.
 
-Progress lines "progress DONE TOTAL PROBLEM METHOD RTOL" go to stderr. If scipy cannot be imported the response is
+Progress lines "progress DONE TOTAL PROBLEM METHOD RTOL" and anything the solvers print (LSODA's Fortran warnings)
+go to stderr. If scipy cannot be imported the response is
 {"error": "scipy_missing", "message": ...} with exit code 3.
 """
 import json
@@ -187,6 +188,12 @@ def evaluate(problems):
 
 
 def main():
+    # LSODA's Fortran code prints its warnings on file descriptor 1: keep them off the JSON channel by pointing fd 1
+    # at stderr and writing the response to a duplicate of the original stdout.
+    sys.stdout.flush()
+    response = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
     req = json.load(sys.stdin)
     mode = req.get("mode", "run")
     out = {"versions": {"python": sys.version.split()[0], "scipy": scipy.__version__, "numpy": np.__version__,
@@ -196,11 +203,13 @@ def main():
     elif mode == "run":
         out["results"] = run(req)
     else:
-        json.dump({"error": "bad_request", "message": "unknown mode %r" % mode}, sys.stdout)
-        sys.stdout.write("\n")
+        json.dump({"error": "bad_request", "message": "unknown mode %r" % mode}, response)
+        response.write("\n")
+        response.close()
         sys.exit(2)
-    json.dump(out, sys.stdout)
-    sys.stdout.write("\n")
+    json.dump(out, response)
+    response.write("\n")
+    response.close()
 
 
 if __name__ == "__main__":

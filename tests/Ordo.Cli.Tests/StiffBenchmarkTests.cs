@@ -20,13 +20,15 @@ public sealed class StiffBenchmarkTests
             Run(StiffRun.Ordo, "rodas4", 1e-4, 1e-3, 1e-3),
             Run(StiffRun.Ordo, "rodas4", 1e-6, 1e-5, 1e-2),
             Run(StiffRun.Ordo, "rodas4", 1e-8, 0, 0, "max_steps"),
+            // Ordo rodas5p: one run, more accurate and cheaper than rodas4's loosest: 0.5 ms for 1e-4.
+            Run(StiffRun.Ordo, "rodas5p", 1e-4, 1e-4, 5e-4),
             // Ordo auto: twice rodas4's time.
             Run(StiffRun.Ordo, "auto", 1e-4, 1e-3, 2e-3),
             Run(StiffRun.Ordo, "auto", 1e-6, 1e-5, 2e-2),
             // CVODE: (1e-2, 1 ms) to (1e-4, 4 ms): at 1e-3, 10^(-3 + log10(4)/2) = 2 ms.
             Run(StiffRun.Cvode, "bdf", 1e-4, 1e-2, 1e-3),
             Run(StiffRun.Cvode, "bdf", 1e-6, 1e-4, 4e-3),
-            // scipy Radau: (1e-3, 0.1 s) to (1e-5, 1 s); LSODA: (1e-2, 10 ms) to (1e-3, 30 ms), faster at 1e-3.
+            // scipy Radau: (1e-3, 0.1 s) to (1e-5, 1 s); LSODA: (1e-2, 10 ms) to (1e-3, 30 ms), faster down to 1e-3.
             Run(StiffRun.Scipy, "Radau", 1e-4, 1e-3, 0.1),
             Run(StiffRun.Scipy, "Radau", 1e-6, 1e-5, 1.0),
             Run(StiffRun.Scipy, "LSODA", 1e-4, 1e-2, 0.01),
@@ -34,34 +36,46 @@ public sealed class StiffBenchmarkTests
         ];
         StiffComparison c = StiffComparison.Compute(runs);
 
-        // Ordo reaches 1e-3, 1e-4 and 1e-5 only (1e-2 is outside every Ordo sweep: no extrapolation).
-        Assert.Equal([1e-3, 1e-4, 1e-5], c.Levels.Select(l => l.Error).ToArray(), (a, b) => Math.Abs(a / b - 1) < 1e-12);
-        AccuracyLevel l3 = c.Levels[0], l4 = c.Levels[1], l5 = c.Levels[2];
-        Assert.Equal("rodas4", l3.OrdoBestMethod);
-        Assert.Equal(1e-3, l3.OrdoBestTime, 1e-15);
+        // Ordo reaches 1e-1 … 1e-5 (nothing is extrapolated to 1e-6).
+        Assert.Equal([1e-1, 1e-2, 1e-3, 1e-4, 1e-5], c.Levels.Select(l => l.Error).ToArray(), (a, b) => Math.Abs(a / b - 1) < 1e-12);
+        AccuracyLevel l2 = c.Levels[1], l3 = c.Levels[2], l4 = c.Levels[3], l5 = c.Levels[4];
+
+        // 1e-2: everyone is charged a run at least that accurate: rodas5p 0.5 ms, CVODE 1 ms, LSODA 10 ms.
+        Assert.Equal(("rodas5p", 5e-4, 1e-3, "LSODA", 0.01), (l2.OrdoBestMethod, l2.OrdoBestTime, l2.CvodeTime, l2.ScipyBestMethod, l2.ScipyBestTime));
+        // 1e-3: rodas5p 0.5 ms (it over-delivers) beats rodas4's 1 ms; CVODE interpolated 2 ms; LSODA 30 ms beats Radau.
+        Assert.Equal("rodas5p", l3.OrdoBestMethod);
+        Assert.Equal(5e-4, l3.OrdoBestTime, 1e-15);
         Assert.Equal(2e-3, l3.CvodeTime, 1e-12);
-        Assert.Equal(0.5, l3.OrdoOverCvode, 1e-9);
+        Assert.Equal(0.25, l3.OrdoOverCvode, 1e-9);
         Assert.Equal("LSODA", l3.ScipyBestMethod);
-        Assert.Equal(30, l3.ScipyOverOrdo, 1e-9);
-        Assert.Equal(2, l3.AutoOverBestSingle, 1e-9);
+        Assert.Equal(60, l3.ScipyOverOrdo, 1e-9);
+        Assert.Equal("rodas5p", l3.BestSingleMethod);
+        Assert.Equal(4, l3.AutoOverBestSingle, 1e-9);   // auto 2 ms (its loosest run)
 
-        // At 1e-4, halfway in log: rodas4 10^-2.5 s, CVODE 4 ms, scipy only Radau at 10^-0.5 s.
-        Assert.Equal(Math.Pow(10, -2.5), l4.OrdoBestTime, 1e-12);
-        Assert.Equal(4e-3, l4.CvodeTime, 1e-12);
-        Assert.Equal(Math.Pow(10, -2.5) / 4e-3, l4.OrdoOverCvode, 1e-9);
+        // 1e-4: rodas5p exactly; CVODE 4 ms; only Radau reaches it, halfway in log: 10^-0.5 s; auto 2·10^-2.5 s.
+        Assert.Equal(5e-4, l4.OrdoBestTime, 1e-15);
+        Assert.Equal(0.125, l4.OrdoOverCvode, 1e-9);
         Assert.Equal("Radau", l4.ScipyBestMethod);
-        Assert.Equal(100, l4.ScipyOverOrdo, 1e-9);
+        Assert.Equal(Math.Pow(10, -0.5) / 5e-4, l4.ScipyOverOrdo, 1e-6);
+        Assert.Equal(2 * Math.Pow(10, -2.5), l4.AutoTime, 1e-12);
 
-        // At 1e-5 CVODE has no time (its sweep ends at 1e-4).
+        // 1e-5: only rodas4 (10 ms); CVODE never gets there.
+        Assert.Equal(("rodas4", 1e-2), (l5.OrdoBestMethod, l5.OrdoBestTime));
         Assert.True(double.IsNaN(l5.CvodeTime));
         Assert.Equal(100, l5.ScipyOverOrdo, 1e-9);
 
+        // Medians: Ordo/CVODE over {0.5, 0.5, 0.25, 0.125} = 0.375 (met); scipy/Ordo over {20, 20, 60, 632, 100} = 60
+        // (met); auto/single over {4, 4, 4, 12.6, 2} = 4 (missed).
         TargetCheck cvode = c.Targets.Single(t => t.Target == StiffComparison.CvodeTarget);
-        Assert.Equal(2, cvode.Ratios.Count);
-        Assert.Equal((0.5 + Math.Pow(10, -2.5) / 4e-3) / 2, cvode.Ratios.Median, 1e-9);
+        Assert.Equal(4, cvode.Ratios.Count);
+        Assert.Equal(0.375, cvode.Ratios.Median, 1e-9);
         Assert.True(cvode.Met);
-        Assert.True(c.Targets.Single(t => t.Target == StiffComparison.ScipyTarget).Met);   // median 100 ≥ 20
-        Assert.False(c.Targets.Single(t => t.Target == StiffComparison.AutoTarget).Met);   // 2 > 1.5
+        TargetCheck scipy = c.Targets.Single(t => t.Target == StiffComparison.ScipyTarget);
+        Assert.Equal(60, scipy.Ratios.Median, 1e-9);
+        Assert.True(scipy.Met);
+        TargetCheck auto = c.Targets.Single(t => t.Target == StiffComparison.AutoTarget);
+        Assert.Equal(4, auto.Ratios.Median, 1e-9);
+        Assert.False(auto.Met);
     }
 
     [Fact]

@@ -64,9 +64,9 @@ public sealed record StiffBenchmarkOptions
     /// round, until this much time has passed (default 3 s; at least one round). Tier-0 JIT code is 10–20× slower.</summary>
     public TimeSpan WarmUpTime { get; init; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>Timing of one point (every library): after one untimed solve, solves are timed one by one until they add
-    /// up to this (at least 3 of them), and the median is reported; a point whose untimed solve took longer is timed
-    /// once more only (default 0.2 s).</summary>
+    /// <summary>Timing of one point (every library): after a first solve (counters, error, warm-up), solves are timed
+    /// one by one until they add up to this (at least 3 of them), and the median is reported; a point whose first solve
+    /// took longer keeps that solve's time (default 0.2 s).</summary>
     public TimeSpan MinTimePerPoint { get; init; } = TimeSpan.FromSeconds(0.2);
 
     /// <summary>At most this many timed solves per point (default 200).</summary>

@@ -38,9 +38,10 @@ public sealed record TargetCheck(string Problem, string Target, RatioSummary Rat
 
 /// <summary>
 /// The comparison at equal accuracy. Accuracy levels are whole decades of the mixed error (1e-1, 1e-2, …, 1e-14); at
-/// each level inside the range of a method's sweep, the method's time is interpolated piecewise linearly in
+/// each level a method's time is its cost to reach that error (<see cref="TimeAt"/>): interpolated piecewise linearly in
 /// log₁₀(error)–log₁₀(time) along its sweep in tolerance order (<see cref="WorkPrecision.TryInterpolate"/>, as the ode
-/// suite's <see cref="OdeComparison"/>; no extrapolation). A level is kept when some Ordo method reaches it.
+/// suite's <see cref="OdeComparison"/>), or a cheaper run that is at least that accurate; never extrapolated to an
+/// accuracy the sweep did not reach. A level is kept when some Ordo method reaches it.
 /// </summary>
 public sealed class StiffComparison
 {
@@ -71,15 +72,22 @@ public sealed class StiffComparison
     /// <summary>The three targets per problem.</summary>
     public IReadOnlyList<TargetCheck> Targets { get; }
 
-    /// <summary>Time of one method's sweep at <paramref name="error"/>, interpolated in log-log along its usable points in
-    /// tolerance order (loosest first); NaN outside the sweep's error range.</summary>
+    /// <summary>What one method's sweep costs to reach an error of at most <paramref name="error"/>: the time interpolated
+    /// in log-log along its usable points in tolerance order (loosest first) where the sweep brackets that error, or the
+    /// time of a run that is at least that accurate when it is cheaper (a method that over-delivers at its loosest
+    /// tolerance is charged that run's time). NaN when no run reaches that error (no extrapolation).</summary>
     public static double TimeAt(IEnumerable<StiffRun> sweep, double error)
     {
         ArgumentNullException.ThrowIfNull(sweep);
         StiffRun[] pts = sweep.Where(r => r.IsUsable).OrderByDescending(r => r.RelativeTolerance).ToArray();
         if (pts.Length == 0 || !(error > 0)) return double.NaN;
-        return WorkPrecision.TryInterpolate(pts.Select(r => Math.Log10(r.Error)).ToArray(), pts.Select(r => Math.Log10(r.TimeSeconds)).ToArray(),
-            Math.Log10(error), out double logTime) ? Math.Pow(10, logTime) : double.NaN;
+        double time = WorkPrecision.TryInterpolate(pts.Select(r => Math.Log10(r.Error)).ToArray(), pts.Select(r => Math.Log10(r.TimeSeconds)).ToArray(),
+            Math.Log10(error), out double logTime) ? Math.Pow(10, logTime) : double.PositiveInfinity;
+        foreach (StiffRun r in pts)
+        {
+            if (r.Error <= error) time = Math.Min(time, r.TimeSeconds);
+        }
+        return double.IsPositiveInfinity(time) ? double.NaN : time;
     }
 
     /// <summary>Compares the runs of every problem at every decade of error.</summary>
