@@ -402,13 +402,11 @@ static int read_doubles(double *v, int n)
   return 1;
 }
 
-static void run_command(SUNContext ctx)
+/* After a command's arguments were read (ok): the problem, or NULL after printing "unknown,NAME". Unreadable
+   arguments print "bad_input" and end the program (exit code 2). */
+static const problem *parsed_problem(int ok, const char *name, int n)
 {
-  char name[64];
-  int use_jac, n, max_repeats;
-  double rtol, atol, t0, t1, min_total, y0[MAXN], ref[MAXN];
-  if (scanf("%63s %d %lf %lf %lf %lf %d", name, &use_jac, &rtol, &atol, &t0, &t1, &n) != 7 || n < 1 || n > MAXN
-      || !read_doubles(y0, n) || !read_doubles(ref, n) || scanf("%lf %d", &min_total, &max_repeats) != 2) {
+  if (!ok) {
     printf("bad_input\n");
     fflush(stdout);
     exit(2);
@@ -417,8 +415,20 @@ static void run_command(SUNContext ctx)
   if (p == NULL || p->n != n) {
     printf("unknown,%s\n", name);
     fflush(stdout);
-    return;
+    return NULL;
   }
+  return p;
+}
+
+static void run_command(SUNContext ctx)
+{
+  char name[64];
+  int use_jac, n, max_repeats;
+  double rtol, atol, t0, t1, min_total, y0[MAXN], ref[MAXN];
+  int ok = scanf("%63s %d %lf %lf %lf %lf %d", name, &use_jac, &rtol, &atol, &t0, &t1, &n) == 7 && n >= 1 && n <= MAXN
+           && read_doubles(y0, n) && read_doubles(ref, n) && scanf("%lf %d", &min_total, &max_repeats) == 2;
+  const problem *p = parsed_problem(ok, name, n);
+  if (p == NULL) return;
   solve_result first, again;
   double start = now_s();
   solve(ctx, p, use_jac, rtol, atol, t0, t1, y0, &first);
@@ -459,17 +469,9 @@ static void eval_command(void)
   char name[64];
   int n;
   double t, y[MAXN], dy[MAXN], J[MAXN * MAXN];
-  if (scanf("%63s %lf %d", name, &t, &n) != 3 || n < 1 || n > MAXN || !read_doubles(y, n)) {
-    printf("bad_input\n");
-    fflush(stdout);
-    exit(2);
-  }
-  const problem *p = find_problem(name);
-  if (p == NULL || p->n != n) {
-    printf("unknown,%s\n", name);
-    fflush(stdout);
-    return;
-  }
+  int ok = scanf("%63s %lf %d", name, &t, &n) == 3 && n >= 1 && n <= MAXN && read_doubles(y, n);
+  const problem *p = parsed_problem(ok, name, n);
+  if (p == NULL) return;
   p->f(t, y, dy);
   p->jac(t, y, J);
   printf("eval,%s,", name);

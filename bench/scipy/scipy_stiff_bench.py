@@ -130,7 +130,7 @@ def run(req):
     total = sum(len(methods) * len(p.get("tolerances", [])) for p in problems)
     done = 0
     results = []
-    last = {}  # (problem, method) -> (status, seconds, rtol) at the previous (looser) tolerance
+    last = {}  # (problem, method) -> (status, seconds, rtol, why) at the previous (looser) tolerance
     sweep_start = time.perf_counter()
     for level in range(levels):
         for p in problems:
@@ -151,18 +151,17 @@ def run(req):
                 if fj is None:
                     row = dict(base, status="unknown_problem", message="no problem named %s in odeproblems_stiff.py" % name)
                 elif prev is not None and prev[0] != "success":
-                    row = dict(base, status="skipped", message="%s at rtol %g" % (prev[0], prev[2]))
-                    last[(name, method)] = (prev[0], prev[1], prev[2])
+                    row = dict(base, status="skipped", message=prev[3])
                 elif predicted > max_s:
-                    row = dict(base, status="skipped",
-                               message="predicted > %g s (%.1f s at rtol %g)" % (max_s, prev[1], prev[2]))
-                    last[(name, method)] = ("skipped", prev[1], prev[2])
+                    why = "predicted > %g s (%.1f s at rtol %g)" % (max_s, prev[1], prev[2])
+                    row = dict(base, status="skipped", message=why)
+                    last[(name, method)] = ("skipped", prev[1], prev[2], why)
                 elif spent + predicted > max_total:
                     row = dict(base, status="skipped", message="scipy's total time cap of %g s reached" % max_total)
                 else:
                     row = run_point(name, fj[0], fj[1], t0, t1, y0, method, rtol, atol, req)
                     single = row.pop("elapsed", 0.0) if row["runs"] <= 1 else (row["time_s"] or 0.0)
-                    last[(name, method)] = (row["status"], single, rtol)
+                    last[(name, method)] = (row["status"], single, rtol, "%s at rtol %g" % (row["status"], rtol))
                 row.pop("elapsed", None)
                 results.append(row)
                 done += 1

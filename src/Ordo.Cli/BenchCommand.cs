@@ -116,30 +116,8 @@ internal static class BenchCommand
     internal static OdeBenchmarkOptions BuildOptions(string? problems, string? methods, string? rtols, bool runScipy)
     {
         var options = new OdeBenchmarkOptions { RunScipy = runScipy };
-        if (problems is not null)
-        {
-            var list = new List<OdeTestProblem>();
-            foreach (string name in SplitList(problems, "--problems"))
-            {
-                OdeTestProblem? p = OdeTestProblems.NonStiff.FirstOrDefault(q => string.Equals(q.Name, name, StringComparison.OrdinalIgnoreCase))
-                    ?? throw new BadInputException($"unknown problem '{name}'; known problems: {string.Join(", ", OdeTestProblems.NonStiff.Select(q => q.Name))}");
-                if (!list.Contains(p)) list.Add(p);
-            }
-            options = options with { Problems = list };
-        }
-        if (methods is not null)
-        {
-            var list = new List<IOdeMethod>();
-            foreach (string name in SplitList(methods, "--methods"))
-            {
-                if (!OdeMethods.TryGet(name, out IOdeMethod? m))
-                    throw new BadInputException($"unknown method '{name}'; known methods: {string.Join(", ", OdeMethods.All.Select(x => x.Name))}");
-                if (m.ErrorEstimatorOrder is null)
-                    throw new BadInputException($"method '{name}' takes fixed steps only (no error estimate) and cannot run a tolerance sweep");
-                if (!list.Contains(m)) list.Add(m);
-            }
-            options = options with { Methods = list };
-        }
+        if (problems is not null) options = options with { Problems = ParseProblems(problems, OdeTestProblems.NonStiff, "problem") };
+        if (methods is not null) options = options with { Methods = ParseMethods(methods, OdeMethods.All) };
         if (rtols is not null)
         {
             var list = new List<double>();
@@ -159,33 +137,40 @@ internal static class BenchCommand
         return options;
     }
 
+    /// <summary>--problems: names from <paramref name="known"/> (case-insensitive), each once.</summary>
+    private static List<OdeTestProblem> ParseProblems(string problems, IReadOnlyList<OdeTestProblem> known, string kind)
+    {
+        var list = new List<OdeTestProblem>();
+        foreach (string name in SplitList(problems, "--problems"))
+        {
+            OdeTestProblem? p = known.FirstOrDefault(q => string.Equals(q.Name, name, StringComparison.OrdinalIgnoreCase))
+                ?? throw new BadInputException($"unknown {kind} '{name}'; known {kind}s: {string.Join(", ", known.Select(q => q.Name))}");
+            if (!list.Contains(p)) list.Add(p);
+        }
+        return list;
+    }
+
+    /// <summary>--methods: adaptive methods found by <see cref="OdeMethods.TryGet"/>, each once; an unknown name's
+    /// message lists <paramref name="suggested"/>.</summary>
+    private static List<IOdeMethod> ParseMethods(string methods, IReadOnlyList<IOdeMethod> suggested)
+    {
+        var list = new List<IOdeMethod>();
+        foreach (string name in SplitList(methods, "--methods"))
+        {
+            if (!OdeMethods.TryGet(name, out IOdeMethod? m))
+                throw new BadInputException($"unknown method '{name}'; known methods: {string.Join(", ", suggested.Select(x => x.Name))}");
+            if (m.ErrorEstimatorOrder is null)
+                throw new BadInputException($"method '{name}' takes fixed steps only (no error estimate) and cannot run a tolerance sweep");
+            if (!list.Contains(m)) list.Add(m);
+        }
+        return list;
+    }
+
     internal static StiffBenchmarkOptions BuildStiffOptions(string? problems, string? methods, string? rtols, bool runScipy, bool runCvode)
     {
         var options = new StiffBenchmarkOptions { RunScipy = runScipy, RunCvode = runCvode };
-        if (problems is not null)
-        {
-            var list = new List<OdeTestProblem>();
-            foreach (string name in SplitList(problems, "--problems"))
-            {
-                OdeTestProblem? p = OdeTestProblems.Stiff.FirstOrDefault(q => string.Equals(q.Name, name, StringComparison.OrdinalIgnoreCase))
-                    ?? throw new BadInputException($"unknown stiff problem '{name}'; known stiff problems: {string.Join(", ", OdeTestProblems.Stiff.Select(q => q.Name))}");
-                if (!list.Contains(p)) list.Add(p);
-            }
-            options = options with { Problems = list };
-        }
-        if (methods is not null)
-        {
-            var list = new List<IOdeMethod>();
-            foreach (string name in SplitList(methods, "--methods"))
-            {
-                if (!OdeMethods.TryGet(name, out IOdeMethod? m))
-                    throw new BadInputException($"unknown method '{name}'; known stiff methods: {string.Join(", ", StiffBenchmarkOptions.DefaultMethods().Select(x => x.Name))}");
-                if (m.ErrorEstimatorOrder is null)
-                    throw new BadInputException($"method '{name}' takes fixed steps only (no error estimate) and cannot run a tolerance sweep");
-                if (!list.Contains(m)) list.Add(m);
-            }
-            options = options with { Methods = list };
-        }
+        if (problems is not null) options = options with { Problems = ParseProblems(problems, OdeTestProblems.Stiff, "stiff problem") };
+        if (methods is not null) options = options with { Methods = ParseMethods(methods, StiffBenchmarkOptions.DefaultMethods()) };
         if (rtols is not null)
         {
             // The ode suite's parsing and checks of --rtols.

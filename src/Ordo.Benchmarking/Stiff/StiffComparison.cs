@@ -41,7 +41,8 @@ public sealed record TargetCheck(string Problem, string Target, RatioSummary Rat
 /// each level a method's time is its cost to reach that error (<see cref="TimeAt"/>): interpolated piecewise linearly in
 /// log₁₀(error)–log₁₀(time) along its sweep in tolerance order (<see cref="WorkPrecision.TryInterpolate"/>, as the ode
 /// suite's <see cref="OdeComparison"/>), or a cheaper run that is at least that accurate; never extrapolated to an
-/// accuracy the sweep did not reach. A level is kept when some Ordo method reaches it.
+/// accuracy the sweep did not reach. Levels start at the decade at or below the largest error of Ordo's runs on the
+/// problem (looser ones would repeat the loosest runs), and a level is kept when some Ordo method reaches it.
 /// </summary>
 public sealed class StiffComparison
 {
@@ -101,9 +102,13 @@ public sealed class StiffComparison
             Dictionary<(string Library, string Method), StiffRun[]> sweeps = runs.Where(r => r.Problem == problem)
                 .GroupBy(r => (r.Library, r.Method)).ToDictionary(g => g.Key, g => g.ToArray());
             var problemLevels = new List<AccuracyLevel>();
+            // Levels looser than every Ordo run would only repeat the loosest runs' times: start at the decade at or
+            // below Ordo's largest error.
+            double loosest = runs.Where(r => r.Problem == problem && r.Library == StiffRun.Ordo && r.IsUsable).Select(r => r.Error).DefaultIfEmpty(0).Max();
             for (int k = 1; k <= 14; k++)
             {
                 double e = Math.Pow(10, -k);
+                if (e > loosest * (1 + 1e-12)) continue;
                 (string? ordoMethod, double ordoTime) = Fastest(sweeps, StiffRun.Ordo, e, _ => true);
                 if (ordoMethod is null) continue;
                 (string? singleMethod, double singleTime) = Fastest(sweeps, StiffRun.Ordo, e, m => !string.Equals(m, Auto, StringComparison.OrdinalIgnoreCase));

@@ -120,7 +120,7 @@ public static class StiffReport
 
         sb.AppendLine("## Targets").AppendLine();
         sb.AppendLine("Issue 6 asks: the best Ordo method within 1.5× CVODE's time, at least 20× faster than scipy's best method, and `auto` within 1.5× of the best single method, at equal accuracy. "
-            + "Accuracy levels are the decades of the mixed error (1e-1 … 1e-14); at each, a method's time is its cost to reach that error: interpolated linearly in log(error)–log(time) along its sweep, or the time of a run that is at least that accurate when that is cheaper (a method that over-delivers at its loosest tolerance is charged that run). Nothing is extrapolated: a method that never reaches a level has no time there. "
+            + "Accuracy levels are the decades of the mixed error (1e-1 … 1e-14); at each, a method's time is its cost to reach that error: interpolated linearly in log(error)–log(time) along its sweep, or the time of a run that is at least that accurate when that is cheaper (a method that over-delivers at its loosest tolerance is charged that run). Nothing is extrapolated: a method that never reaches a level has no time there. The levels start at the decade at or below the largest error of Ordo's runs. "
             + "A target is met on a problem when the median of its ratio over the levels where both sides have a time meets it.");
         sb.AppendLine();
         ReportTable targets = TargetTable(r);

@@ -57,16 +57,7 @@ public sealed class StiffScipyRunner
             WriteScripts(dir.FullName);
             string script = Path.Combine(dir.FullName, Scripts[0].FileName);
 
-            var evalRequest = new JsonObject
-            {
-                ["mode"] = "evaluate",
-                ["problems"] = new JsonArray(problems.Select(p => (JsonNode)new JsonObject
-                {
-                    ["name"] = p.Name,
-                    ["points"] = new JsonArray(ScipyRunner.CheckPoints(p).Select(pt => (JsonNode)new JsonArray(pt.T, ToJson(pt.Y))).ToArray()),
-                }).ToArray()),
-            };
-            (JsonDocument? evalDoc, string? evalError) = _process.Invoke(script, evalRequest, null, cancellationToken);
+            (JsonDocument? evalDoc, string? evalError) = _process.Invoke(script, ScipyRunner.EvaluateRequest(problems), null, cancellationToken);
             if (evalDoc is null) return BaselineOutcome.Skipped(Unavailable(evalError!));
             string version;
             List<FunctionCheck> checks;
@@ -88,6 +79,8 @@ public sealed class StiffScipyRunner
             OdeTestProblem[] runnable = problems.Where(p => checks.Any(c => c.Problem == p.Name && c.Matches)).ToArray();
             if (runnable.Length == 0)
                 return new BaselineOutcome(false, "scipy comparison skipped: no problem's f and Jacobian matched the Python ones.", [], checks);
+            if (methods.Count == 0 || relativeTolerances.Count == 0)
+                return new BaselineOutcome(true, $"{version}: f and Jacobians checked; nothing to run.", [], checks);
 
             var runRequest = new JsonObject
             {
@@ -103,7 +96,7 @@ public sealed class StiffScipyRunner
                     ["name"] = p.Name,
                     ["t0"] = p.T0,
                     ["t1"] = p.T1,
-                    ["y0"] = ToJson(p.InitialState),
+                    ["y0"] = ScipyRunner.ToJson(p.InitialState),
                     ["tolerances"] = new JsonArray(relativeTolerances.OrderByDescending(r => r)
                         .Select(r => (JsonNode)new JsonArray(r, p.SuggestedAtolFactor * r)).ToArray()),
                 }).ToArray()),
@@ -142,16 +135,7 @@ public sealed class StiffScipyRunner
             : "scipy comparison skipped (unavailable): " + reason;
 
     /// <summary>Writes the embedded Python files into <paramref name="directory"/>.</summary>
-    internal static void WriteScripts(string directory)
-    {
-        foreach ((string resource, string fileName) in Scripts)
-        {
-            using Stream stream = typeof(StiffScipyRunner).Assembly.GetManifestResourceStream(resource)
-                ?? throw new InvalidOperationException($"The embedded resource {resource} is missing. This is a bug in Ordo.Benchmarking.");
-            using FileStream file = File.Create(Path.Combine(directory, fileName));
-            stream.CopyTo(file);
-        }
-    }
+    internal static void WriteScripts(string directory) => ScipyRunner.WriteScripts(directory, Scripts);
 
     private static List<StiffRun> ReadRuns(JsonElement root, IReadOnlyList<OdeTestProblem> problems)
     {
@@ -186,11 +170,4 @@ public sealed class StiffScipyRunner
         e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
 
     private static string Get(IReadOnlyDictionary<string, string> d, string key) => d.TryGetValue(key, out string? v) ? v : "?";
-
-    private static JsonArray ToJson(ReadOnlySpan<double> values)
-    {
-        var a = new JsonArray();
-        foreach (double v in values) a.Add(v);
-        return a;
-    }
 }
