@@ -2,25 +2,14 @@ using ScottPlot;
 
 namespace Ordo.Benchmarking.Stiff;
 
-/// <summary>The stiff report's work-precision figures (ScottPlot 5, font "DejaVu Sans", log-log as
-/// <see cref="BenchmarkPlots"/>): Ordo's methods solid, CVODE dashed, scipy dotted.</summary>
+/// <summary>The stiff report's work-precision figures (ScottPlot 5, with <see cref="BenchmarkPlots"/>' colours, font
+/// "DejaVu Sans" and log-log axes): Ordo's methods solid, CVODE dashed, scipy dotted.</summary>
 internal static class StiffPlots
 {
-    private static readonly Color[] s_palette =
-    [
-        new(31, 119, 180), new(255, 127, 14), new(44, 160, 44), new(214, 39, 40), new(148, 103, 189),
-        new(140, 86, 75), new(227, 119, 194), new(127, 127, 127), new(188, 189, 34), new(23, 190, 207),
-    ];
-
-    static StiffPlots()
-    {
-        // ScottPlot's default font resolves to "DejaVu Serif" on this machine kind (../research/dotnet-stack.md §3).
-        Fonts.Default = "DejaVu Sans";
-    }
-
     /// <summary>Error (x) against time per solve (y) of every method on one problem.</summary>
     public static void WorkPrecision(StiffBenchmarkResult result, string problem, string path)
     {
+        IReadOnlyList<Color> palette = BenchmarkPlots.Palette; // also sets the report font, "DejaVu Sans"
         var plot = new Plot();
         var xs = new List<double>();
         var ys = new List<double>();
@@ -33,7 +22,7 @@ internal static class StiffPlots
             string library = pts[0].Library;
             Color color = library == StiffRun.Cvode && pts[0].Method == StiffComparison.CvodeMethod
                 ? Colors.Black
-                : s_palette[Array.IndexOf(labels, g.Key) % s_palette.Length];
+                : palette[Array.IndexOf(labels, g.Key) % palette.Count];
             var s = plot.Add.Scatter(x, y, color);
             s.LegendText = g.Key;
             s.LineWidth = library == StiffRun.Ordo ? 2.5f : 1.5f;
