@@ -17,6 +17,9 @@ internal static class BenchmarkPlots
         new(140, 86, 75), new(227, 119, 194), new(127, 127, 127), new(188, 189, 34), new(23, 190, 207),
     ];
 
+    /// <summary>The report's line colours (also used by the stiff report's figures).</summary>
+    internal static IReadOnlyList<Color> Palette => s_palette;
+
     static BenchmarkPlots()
     {
         // ScottPlot's default font resolves to "DejaVu Serif" on this machine kind (../research/dotnet-stack.md §3).

@@ -83,16 +83,7 @@ public sealed class ScipyRunner
             string script = Path.Combine(dir.FullName, Scripts[0].FileName);
 
             // 1. Same math? Evaluate both right-hand sides at a few points.
-            var evalRequest = new JsonObject
-            {
-                ["mode"] = "evaluate",
-                ["problems"] = new JsonArray(problems.Select(p => (JsonNode)new JsonObject
-                {
-                    ["name"] = p.Name,
-                    ["points"] = new JsonArray(CheckPoints(p).Select(pt => (JsonNode)new JsonArray(pt.T, ToJson(pt.Y))).ToArray()),
-                }).ToArray()),
-            };
-            (JsonDocument? evalDoc, string? evalError) = Invoke(script, evalRequest, null, cancellationToken);
+            (JsonDocument? evalDoc, string? evalError) = Invoke(script, EvaluateRequest(problems), null, cancellationToken);
             if (evalDoc is null) return ScipyOutcome.Skipped(evalError!);
             IReadOnlyDictionary<string, string> versions;
             List<RhsCheck> checks;
@@ -151,10 +142,24 @@ public sealed class ScipyRunner
         }
     }
 
-    /// <summary>Writes the embedded Python files into <paramref name="directory"/>.</summary>
-    internal static void WriteScripts(string directory)
+    /// <summary>The "evaluate" request of the scipy scripts: every problem with its <see cref="CheckPoints"/>.</summary>
+    internal static JsonObject EvaluateRequest(IReadOnlyList<OdeTestProblem> problems) => new()
     {
-        foreach ((string resource, string fileName) in Scripts)
+        ["mode"] = "evaluate",
+        ["problems"] = new JsonArray(problems.Select(p => (JsonNode)new JsonObject
+        {
+            ["name"] = p.Name,
+            ["points"] = new JsonArray(CheckPoints(p).Select(pt => (JsonNode)new JsonArray(pt.T, ToJson(pt.Y))).ToArray()),
+        }).ToArray()),
+    };
+
+    /// <summary>Writes the embedded Python files into <paramref name="directory"/>.</summary>
+    internal static void WriteScripts(string directory) => WriteScripts(directory, Scripts);
+
+    /// <summary>Writes the embedded files <paramref name="scripts"/> (resource name, file name) into <paramref name="directory"/>.</summary>
+    internal static void WriteScripts(string directory, IEnumerable<(string Resource, string FileName)> scripts)
+    {
+        foreach ((string resource, string fileName) in scripts)
         {
             using Stream stream = typeof(ScipyRunner).Assembly.GetManifestResourceStream(resource)
                 ?? throw new InvalidOperationException($"The embedded resource {resource} is missing. This is a bug in Ordo.Benchmarking.");
@@ -165,7 +170,7 @@ public sealed class ScipyRunner
 
     private static string Get(IReadOnlyDictionary<string, string> d, string key) => d.TryGetValue(key, out string? v) ? v : "?";
 
-    private static JsonArray ToJson(ReadOnlySpan<double> values)
+    internal static JsonArray ToJson(ReadOnlySpan<double> values)
     {
         var a = new JsonArray();
         foreach (double v in values) a.Add(v);
@@ -231,7 +236,7 @@ public sealed class ScipyRunner
         return checks;
     }
 
-    private static Dictionary<string, string> ReadVersions(JsonElement root)
+    internal static Dictionary<string, string> ReadVersions(JsonElement root)
     {
         var d = new Dictionary<string, string>();
         if (root.TryGetProperty("versions", out JsonElement v) && v.ValueKind == JsonValueKind.Object)
@@ -279,7 +284,7 @@ public sealed class ScipyRunner
 
     /// <summary>Runs the script with <paramref name="request"/> on stdin; returns the parsed response, or null and a
     /// one-line reason.</summary>
-    private (JsonDocument? Response, string? Error) Invoke(string script, JsonObject request, Action<string>? onProgressLine,
+    internal (JsonDocument? Response, string? Error) Invoke(string script, JsonObject request, Action<string>? onProgressLine,
         CancellationToken cancellationToken)
     {
         var psi = new ProcessStartInfo(PythonPath)

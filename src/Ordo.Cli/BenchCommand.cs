@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Ordo.Benchmarking;
 using Ordo.Benchmarking.Optimization;
+using Ordo.Benchmarking.Stiff;
 using Ordo.Integration;
 using Ordo.Problems;
 using Ordo.Sampling;
@@ -13,13 +14,13 @@ internal static class BenchCommand
 {
     /// <summary>Every suite name of the contract, and whether it exists yet.</summary>
     private static readonly (string Name, bool Available)[] Suites =
-        [("ode", true), ("stiff", false), ("sde", false), ("opt", true), ("flow", true)];
+        [("ode", true), ("stiff", true), ("sde", false), ("opt", true), ("flow", true)];
 
     public static Command Create(CliConsole console)
     {
         var suite = new Option<string>("--suite")
         {
-            Description = "Which suite to run: ode, stiff, sde, opt, flow, or all (every suite that exists; today: ode, opt and flow).",
+            Description = "Which suite to run: ode, stiff, sde, opt, flow, or all (every suite that exists; today: ode, stiff, opt and flow).",
             DefaultValueFactory = _ => "all",
         };
         var output = new Option<string>("--out", "-o")
@@ -29,19 +30,23 @@ internal static class BenchCommand
         };
         var problems = new Option<string?>("--problems")
         {
-            Description = "Comma-separated problem names (default: every non-stiff problem), e.g. DETEST_A1,Arenstorf.",
+            Description = "Comma-separated problem names (default: every non-stiff problem; stiff suite: every stiff problem), e.g. DETEST_A1,Arenstorf or ROBER_1e11,E5.",
         };
         var methods = new Option<string?>("--methods")
         {
-            Description = "Comma-separated Ordo methods (default: bs3,dp5,tsit5,dop853).",
+            Description = "Comma-separated Ordo methods (default: bs3,dp5,tsit5,dop853; stiff suite: every stiff method, plus auto).",
         };
         var rtols = new Option<string?>("--rtols")
         {
-            Description = "Comma-separated relative tolerances (default: 1e-4,1e-5,...,1e-10); atol = problem factor * rtol.",
+            Description = "Comma-separated relative tolerances (default: 1e-4,1e-5,...,1e-10; stiff suite: 1e-4,1e-6,1e-8,1e-10); atol = problem factor * rtol.",
         };
         var noScipy = new Option<bool>("--no-scipy")
         {
             Description = "Do not run scipy (no comparison).",
+        };
+        var noCvode = new Option<bool>("--no-cvode")
+        {
+            Description = "stiff suite: do not build and run the CVODE comparison.",
         };
         var samplers = new Option<string?>("--samplers")
         {
@@ -61,18 +66,25 @@ internal static class BenchCommand
         };
         var command = new Command("bench", "Run the benchmark suites: work-precision sweeps, the scipy comparison, flow samplers against exact flows, and a report with figures.")
         {
-            suite, output, problems, methods, rtols, noScipy, samplers, steps, optMethods, mgh,
+            suite, output, problems, methods, rtols, noScipy, noCvode, samplers, steps, optMethods, mgh,
         };
         command.SetAction(parse =>
         {
             string[] suites = ResolveSuites(parse.GetValue(suite) ?? "all");
-            OdeBenchmarkOptions options = BuildOptions(parse.GetValue(problems), parse.GetValue(methods), parse.GetValue(rtols), !parse.GetValue(noScipy));
+            // The ode and stiff suites read --problems/--methods/--rtols against their own lists: build only what runs.
+            OdeBenchmarkOptions? options = suites.Contains("ode")
+                ? BuildOptions(parse.GetValue(problems), parse.GetValue(methods), parse.GetValue(rtols), !parse.GetValue(noScipy))
+                : null;
+            StiffBenchmarkOptions? stiffOptions = suites.Contains("stiff") && !suites.Contains("ode")
+                ? BuildStiffOptions(parse.GetValue(problems), parse.GetValue(methods), parse.GetValue(rtols), !parse.GetValue(noScipy), !parse.GetValue(noCvode))
+                : suites.Contains("stiff") ? new StiffBenchmarkOptions { RunScipy = !parse.GetValue(noScipy), RunCvode = !parse.GetValue(noCvode) } : null;
             FlowBenchmarkOptions flowOptions = BuildFlowOptions(parse.GetValue(samplers), parse.GetValue(steps));
             string outDir = parse.GetValue(output) ?? "bench-report";
             if (string.IsNullOrWhiteSpace(outDir)) throw new BadInputException("--out needs a folder name.");
             foreach (string s in suites)
             {
-                if (s == "ode") RunOde(console, options, outDir);
+                if (s == "ode") RunOde(console, options!, outDir);
+                if (s == "stiff") RunStiff(console, stiffOptions!, outDir);
                 if (s == "flow") RunFlow(console, flowOptions, outDir);
                 if (s == "opt") RunOpt(console, BuildOptOptions(parse.GetValue(optMethods), parse.GetValue(mgh), !parse.GetValue(noScipy)), outDir);
             }
@@ -104,30 +116,8 @@ internal static class BenchCommand
     internal static OdeBenchmarkOptions BuildOptions(string? problems, string? methods, string? rtols, bool runScipy)
     {
         var options = new OdeBenchmarkOptions { RunScipy = runScipy };
-        if (problems is not null)
-        {
-            var list = new List<OdeTestProblem>();
-            foreach (string name in SplitList(problems, "--problems"))
-            {
-                OdeTestProblem? p = OdeTestProblems.NonStiff.FirstOrDefault(q => string.Equals(q.Name, name, StringComparison.OrdinalIgnoreCase))
-                    ?? throw new BadInputException($"unknown problem '{name}'; known problems: {string.Join(", ", OdeTestProblems.NonStiff.Select(q => q.Name))}");
-                if (!list.Contains(p)) list.Add(p);
-            }
-            options = options with { Problems = list };
-        }
-        if (methods is not null)
-        {
-            var list = new List<IOdeMethod>();
-            foreach (string name in SplitList(methods, "--methods"))
-            {
-                if (!OdeMethods.TryGet(name, out IOdeMethod? m))
-                    throw new BadInputException($"unknown method '{name}'; known methods: {string.Join(", ", OdeMethods.All.Select(x => x.Name))}");
-                if (m.ErrorEstimatorOrder is null)
-                    throw new BadInputException($"method '{name}' takes fixed steps only (no error estimate) and cannot run a tolerance sweep");
-                if (!list.Contains(m)) list.Add(m);
-            }
-            options = options with { Methods = list };
-        }
+        if (problems is not null) options = options with { Problems = ParseProblems(problems, OdeTestProblems.NonStiff, "problem") };
+        if (methods is not null) options = options with { Methods = ParseMethods(methods, OdeMethods.All) };
         if (rtols is not null)
         {
             var list = new List<double>();
@@ -145,6 +135,72 @@ internal static class BenchCommand
         MethodPair[] pairs = options.Pairs.Where(p => options.Methods.Any(m => string.Equals(m.Name, p.OrdoMethod, StringComparison.OrdinalIgnoreCase))).ToArray();
         options = options with { Pairs = pairs, ScipyMethods = pairs.Select(p => p.ScipyMethod).Distinct().ToArray() };
         return options;
+    }
+
+    /// <summary>--problems: names from <paramref name="known"/> (case-insensitive), each once.</summary>
+    private static List<OdeTestProblem> ParseProblems(string problems, IReadOnlyList<OdeTestProblem> known, string kind)
+    {
+        var list = new List<OdeTestProblem>();
+        foreach (string name in SplitList(problems, "--problems"))
+        {
+            OdeTestProblem? p = known.FirstOrDefault(q => string.Equals(q.Name, name, StringComparison.OrdinalIgnoreCase))
+                ?? throw new BadInputException($"unknown {kind} '{name}'; known {kind}s: {string.Join(", ", known.Select(q => q.Name))}");
+            if (!list.Contains(p)) list.Add(p);
+        }
+        return list;
+    }
+
+    /// <summary>--methods: adaptive methods found by <see cref="OdeMethods.TryGet"/>, each once; an unknown name's
+    /// message lists <paramref name="suggested"/>.</summary>
+    private static List<IOdeMethod> ParseMethods(string methods, IReadOnlyList<IOdeMethod> suggested)
+    {
+        var list = new List<IOdeMethod>();
+        foreach (string name in SplitList(methods, "--methods"))
+        {
+            if (!OdeMethods.TryGet(name, out IOdeMethod? m))
+                throw new BadInputException($"unknown method '{name}'; known methods: {string.Join(", ", suggested.Select(x => x.Name))}");
+            if (m.ErrorEstimatorOrder is null)
+                throw new BadInputException($"method '{name}' takes fixed steps only (no error estimate) and cannot run a tolerance sweep");
+            if (!list.Contains(m)) list.Add(m);
+        }
+        return list;
+    }
+
+    internal static StiffBenchmarkOptions BuildStiffOptions(string? problems, string? methods, string? rtols, bool runScipy, bool runCvode)
+    {
+        var options = new StiffBenchmarkOptions { RunScipy = runScipy, RunCvode = runCvode };
+        if (problems is not null) options = options with { Problems = ParseProblems(problems, OdeTestProblems.Stiff, "stiff problem") };
+        if (methods is not null) options = options with { Methods = ParseMethods(methods, StiffBenchmarkOptions.DefaultMethods()) };
+        if (rtols is not null)
+        {
+            // The ode suite's parsing and checks of --rtols.
+            options = options with { RelativeTolerances = BuildOptions(null, null, rtols, false).RelativeTolerances };
+        }
+        return options;
+    }
+
+    private static void RunStiff(CliConsole console, StiffBenchmarkOptions options, string outDir)
+    {
+        int points = options.Problems.Count * options.Methods.Count * options.RelativeTolerances.Count;
+        console.Error.WriteLine($"ordo bench stiff: {options.Problems.Count} problem(s) x {options.Methods.Count} method(s) ({string.Join(", ", options.Methods.Select(m => m.Name))}) x {options.RelativeTolerances.Count} tolerance(s) = {points} Ordo points"
+            + (options.RunCvode ? ", plus CVODE" : ", no CVODE") + (options.RunScipy ? $", plus scipy {string.Join("/", options.ScipyMethods)}" : ", no scipy"));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        options = options with { BuildDirectory = Path.Combine(Path.GetFullPath(outDir), "cvode-build") };
+        (StiffBenchmarkResult result, StiffReportFiles files) = BenchProgress.Run(console, progress =>
+        {
+            StiffBenchmarkResult r = StiffBenchmark.Run(options, progress);
+            return (r, StiffReport.Write(r, outDir, progress));
+        });
+        ReportTable table = StiffReport.TargetTable(result);
+        console.Out.WriteLine(table.Title);
+        console.WriteTable(table.Headers, table.Rows, new HashSet<int>(table.RightAligned));
+        console.Out.WriteLine(result.Cvode.Message);
+        console.Out.WriteLine(result.Scipy.Message);
+        int failed = result.Runs.Count(r => r.Library == StiffRun.Ordo && !r.IsSuccess);
+        if (failed > 0) console.Out.WriteLine($"{failed} Ordo run(s) without a result (listed in the report).");
+        if (result.Machine.OrdoBuild == "Debug")
+            console.Out.WriteLine("note: this is a Debug build of Ordo; its times are not meaningful (scripts/bench builds Release).");
+        console.Out.WriteLine(FormattableString.Invariant($"stiff report written to {Path.GetFullPath(files.Markdown)} ({files.Plots.Count} figures, stiff-results.csv) in {started.Elapsed.TotalSeconds:0.0} s"));
     }
 
     internal static FlowBenchmarkOptions BuildFlowOptions(string? samplers, string? steps)
