@@ -45,8 +45,8 @@ public class AutoSwitchingTests(ITestOutputHelper output)
         OdeProblem<double> problem = p.ToProblem();
         (OdeSolution<double> auto, double autoMs) = Timed(problem, Auto, Options(rtol, atol));
         (OdeSolution<double> stiff, double stiffMs) = Timed(problem, Auto.Stiff, Options(rtol, atol));
-        (OdeSolution<double> radau, double radauMs) = Timed(problem, OdeMethods.Radau5, Options(rtol, atol));
-        foreach ((string label, OdeSolution<double> s, double ms) in new[] { ("auto", auto, autoMs), (Auto.Stiff.Name, stiff, stiffMs), ("radau5", radau, radauMs) })
+        (OdeSolution<double> rodas, double rodasMs) = Timed(problem, OdeMethods.Rodas5p, Options(rtol, atol));
+        foreach ((string label, OdeSolution<double> s, double ms) in new[] { ("auto", auto, autoMs), (Auto.Stiff.Name, stiff, stiffMs), ("rodas5p", rodas, rodasMs) })
         {
             output.WriteLine($"{name} rtol {rtol:0e0} {label,-8} error/tol {ErrorInTolerances(s.Y, p.ReferenceFinal, rtol, atol),7:G3}  rhs {s.Stats.RhsEvaluations,6}  " +
                 $"Jacobians {s.Stats.JacobianEvaluations,5}  LUs {s.Stats.LuDecompositions,5}  steps {s.Stats.AcceptedSteps}/{s.Stats.RejectedSteps}  {ms:F2} ms");
@@ -64,7 +64,7 @@ public class AutoSwitchingTests(ITestOutputHelper output)
         Assert.Equal(OdeStatus.Success, auto.Status);
         Assert.Equal("auto", auto.Method);
         Assert.Equal(Auto.NonStiff.Name, auto.MethodSegments[0].Method);
-        Assert.Contains(auto.MethodSegments, s => s.Method == Auto.Stiff.Name && s.Reason == "stiffness detected");
+        Assert.Contains(auto.MethodSegments, s => s.Method == Auto.Stiff.Name && s.Reason.StartsWith("stiffness detected", StringComparison.Ordinal));
         Assert.True(ErrorInTolerances(auto.Y, p.ReferenceFinal, rtol, atol) <= 100);
         Assert.True(auto.Stats.RhsEvaluations <= 1.5 * stiff.Stats.RhsEvaluations, $"rhs {auto.Stats.RhsEvaluations} vs {stiff.Stats.RhsEvaluations}");
         Assert.True(auto.Stats.JacobianEvaluations <= 1.5 * stiff.Stats.JacobianEvaluations, $"Jacobians {auto.Stats.JacobianEvaluations} vs {stiff.Stats.JacobianEvaluations}");
@@ -125,7 +125,7 @@ public class AutoSwitchingTests(ITestOutputHelper output)
         Assert.Equal(OdeStatus.Success, s.Status);
         Assert.Equal(3, s.MethodSegments.Count);
         Assert.Equal(("tsit5", "start"), (s.MethodSegments[0].Method, s.MethodSegments[0].Reason));
-        Assert.Equal(("rodas5p", "stiffness detected"), (s.MethodSegments[1].Method, s.MethodSegments[1].Reason));
+        Assert.Equal((Auto.Stiff.Name, "stiffness detected"), (s.MethodSegments[1].Method, s.MethodSegments[1].Reason));
         Assert.Equal(("tsit5", "no longer stiff"), (s.MethodSegments[2].Method, s.MethodSegments[2].Reason));
         // Stiffness is found while λ rises (h·λ > 3.25 on 15 steps) and left soon after λ has fallen back.
         Assert.InRange(s.MethodSegments[1].StartTime, StiffFrom - 0.3, StiffFrom + 0.05);
@@ -143,8 +143,8 @@ public class AutoSwitchingTests(ITestOutputHelper output)
     public void DenseOutputAndEventsWorkAcrossSwitches()
     {
         const double rtol = 1e-7, atol = 1e-9;
-        // y₂ = sin t crosses 0.5 at π/6 (tsit5), 5π/6 (rodas5p) and 13π/6 (tsit5 again); it rises through 0 at 2π (tsit5)
-        // and falls through 0 at π (rodas5p; not counted: the event is for rising crossings only).
+        // y₂ = sin t crosses 0.5 at π/6 (tsit5), 5π/6 (the stiff member) and 13π/6 (tsit5 again); it rises through 0 at 2π (tsit5)
+        // and falls through 0 at π (radau5; not counted: the event is for rising crossings only).
         var half = new OdeEvent((t, y) => y[1] - 0.5);
         var zero = new OdeEvent((t, y) => y[1]) { Direction = EventDirection.Rising };
         OdeSolution<double> s = Ode.Solve(StiffInTheMiddle(), Auto, Options(rtol, atol) with { Save = SaveAt.DenseOutput, Events = [half, zero] });
@@ -180,10 +180,10 @@ public class AutoSwitchingTests(ITestOutputHelper output)
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.Single(explicitSteps.Result().MethodSegments);
 
-        // Stiff from the start: the switch appends a segment; then rodas5p steps with the periodic estimates of ρ.
+        // Stiff from the start: the switch appends a segment; then stiff steps with the periodic estimates of ρ.
         var stiffSteps = new OdeIntegrator<double>(StiffInTheMiddle(from: -10, to: 2e3, t1: 1e3), Auto, options);
         for (int i = 0; i < 100; i++) Assert.True(stiffSteps.Step());
-        Assert.Equal("rodas5p", stiffSteps.Result().MethodSegments[^1].Method);
+        Assert.Equal(Auto.Stiff.Name, stiffSteps.Result().MethodSegments[^1].Method);
         before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 200; i++) Assert.True(stiffSteps.Step());
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
@@ -191,14 +191,19 @@ public class AutoSwitchingTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void CountsAreTheSumOfTheMembersAndTheSwitchingWork()
+    public void CountsAreEveryCallOfBothMembersAndOfTheSwitching()
     {
-        OdeTestProblem p = OdeTestProblems.Get("ROBER_40");
-        OdeSolution<double> s = Ode.Solve(p.ToProblem(), Auto, Options(1e-6, 1e-6 * p.SuggestedAtolFactor));
-        // rodas5p with an exact Jacobian: one Jacobian and one LU per attempted stiff step; at least that many f calls.
-        Assert.True(s.Stats.JacobianEvaluations > 0);
+        OdeTestProblem p = OdeTestProblems.Get("VDPOL");
+        long rhsCalls = 0, jacobianCalls = 0;
+        var counted = new OdeProblem<double>((t, y, dy) => { rhsCalls++; p.Rhs(t, y, dy); }, p.ToProblem().InitialState, p.T0, p.T1)
+        {
+            Jacobian = (t, y, j) => { jacobianCalls++; p.Jacobian!(t, y, j); },
+        };
+        OdeSolution<double> s = Ode.Solve(counted, Auto, Options(1e-6, 1e-6 * p.SuggestedAtolFactor));
+        Assert.True(s.MethodSegments.Count >= 3);
+        Assert.Equal(rhsCalls, s.Stats.RhsEvaluations);
+        Assert.Equal(jacobianCalls, s.Stats.JacobianEvaluations);
         Assert.True(s.Stats.LuDecompositions >= s.Stats.JacobianEvaluations);
-        Assert.True(s.Stats.RhsEvaluations > 6 * (s.Stats.AcceptedSteps + s.Stats.RejectedSteps) - 6 * s.Stats.JacobianEvaluations);
     }
 
     [Fact]

@@ -10,6 +10,9 @@ internal sealed class AutoSwitchingStepper : OdeStepper<double>
 {
     private const int ExplicitMember = 0;
     private const int StiffMember = 1;
+    internal const string StabilityReason = "stiffness detected";
+    internal const string PlateauReason = "stiffness detected (long run of moderate h·ρ)";
+    internal const string NonStiffReason = "no longer stiff";
 
     private readonly AutoSwitchingMethod _method;
     private readonly OdeStepper<double>[] _members;
@@ -35,6 +38,11 @@ internal sealed class AutoSwitchingStepper : OdeStepper<double>
     private int _switchTo = -1;
     private string _switchReason = "";
     private bool _vReady;
+    private int _plateauCount;               // explicit steps in a row with h·ρ > PlateauThreshold
+    private int _plateauSteps;               // run length that triggers a switch (doubled after an unconfirmed one)
+    private bool _switchByPlateau;
+    private bool _enteredByPlateau;
+    private int _stiffAccepted;              // accepted steps of the current stiff segment
     private long _memberRhsSeen;
 
     public AutoSwitchingStepper(AutoSwitchingMethod method, OdeProblem<double> problem, OdeStepper<double> nonStiff, OdeStepper<double> stiff)
@@ -65,7 +73,8 @@ internal sealed class AutoSwitchingStepper : OdeStepper<double>
         _active = ExplicitMember;
         _memories[0] = ControllerMemory.Initial;
         _memories[1] = ControllerMemory.Initial;
-        _stiffCount = _nonStiffCount = 0;
+        _stiffCount = _nonStiffCount = _plateauCount = 0;
+        _plateauSteps = _method.PlateauSteps;
         _switchTo = -1;
         _segments.Clear();
         _segments.Add(new OdeMethodSegment(t, _names[ExplicitMember], "start"));
@@ -110,23 +119,31 @@ internal sealed class AutoSwitchingStepper : OdeStepper<double>
             if (hRho > _method.StiffnessThreshold)
             {
                 _nonStiffCount = 0;
-                if (++_stiffCount >= _method.StiffSteps) RequestSwitch(StiffMember, "stiffness detected");
+                if (++_stiffCount >= _method.StiffSteps) RequestSwitch(StiffMember, StabilityReason, byPlateau: false);
             }
             else if (!double.IsNaN(hRho) && ++_nonStiffCount >= _method.NonStiffResetSteps)
             {
                 _stiffCount = 0;
             }
+            // A long run of steps with h·ρ well inside the stability region but not small: the explicit step is held down
+            // by the stiff components (order reduction), as on ROBER at tight tolerances.
+            _plateauCount = hRho > _method.PlateauThreshold ? _plateauCount + 1 : 0;
+            if (_switchTo < 0 && _plateauCount >= _plateauSteps) RequestSwitch(StiffMember, PlateauReason, byPlateau: true);
         }
         else
         {
             _stepsToCheck--;
+            _stiffAccepted++;
             if (_checkPending)
             {
                 double rho = SpectralRadius(_tCheck, _yCheck);
                 double hRho = Math.Abs(stepSize) * rho;
                 if (hRho <= _method.SwitchBackThreshold)
                 {
-                    RequestSwitch(ExplicitMember, "no longer stiff");
+                    // A plateau switch the stiff member did not confirm (it went back at its first estimate): ask for a
+                    // run twice as long next time.
+                    if (_enteredByPlateau && _stiffAccepted <= _method.CheckInterval && _plateauSteps < 1 << 24) _plateauSteps *= 2;
+                    RequestSwitch(ExplicitMember, NonStiffReason);
                     if (rho > 0) next = Math.CopySign(Math.Min(Math.Abs(next), 2.0 / rho), next);
                 }
                 _stepsToCheck = _method.CheckInterval;
@@ -136,10 +153,11 @@ internal sealed class AutoSwitchingStepper : OdeStepper<double>
         return new StepSizeDecision(true, next);
     }
 
-    private void RequestSwitch(int member, string reason)
+    private void RequestSwitch(int member, string reason, bool byPlateau = false)
     {
         _switchTo = member;
         _switchReason = reason;
+        _switchByPlateau = byPlateau;
     }
 
     public override void Interpolant(double t, double h, ReadOnlySpan<double> y, ReadOnlySpan<double> yNew, Span<double> coefficients)
@@ -163,8 +181,10 @@ internal sealed class AutoSwitchingStepper : OdeStepper<double>
             _members[_active].Start(tNew, yNew, _f);
             _memories[_active] = ControllerMemory.Initial;
             _segments.Add(new OdeMethodSegment(tNew, _names[_active], _switchReason));
-            _stiffCount = _nonStiffCount = 0;
+            _stiffCount = _nonStiffCount = _plateauCount = 0;
             _stepsToCheck = _method.CheckInterval;
+            _stiffAccepted = 0;
+            _enteredByPlateau = _switchByPlateau;
         }
         Synchronize();
     }
