@@ -95,6 +95,12 @@ public sealed class AutoSwitchingMethod : IOdeMethod
     /// <summary>|h|·ρ of an accepted stiff step at or below which the explicit member takes over (1).</summary>
     public double SwitchBackThreshold { get; init; } = 1.0;
 
+    /// <summary>How much cheaper, in f evaluations per unit time, the other member must be for a switch on cost (1.5):
+    /// the stiff member hands back when the explicit one at h = min(h, 2/ρ) would be cheaper than the stiff member has
+    /// been since the last estimate, and the stability rule switches to the stiff member only when the explicit steps
+    /// cost more than the stiff member did when it last ran.</summary>
+    public double CostMargin { get; init; } = 1.5;
+
     /// <summary>Accepted stiff steps between two estimates of ρ (10).</summary>
     public int CheckInterval { get; init; } = 10;
 

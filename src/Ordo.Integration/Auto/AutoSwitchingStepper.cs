@@ -13,6 +13,7 @@ internal sealed class AutoSwitchingStepper : OdeStepper<double>
     internal const string StabilityReason = "stiffness detected";
     internal const string PlateauReason = "stiffness detected (long run of moderate h·ρ)";
     internal const string NonStiffReason = "no longer stiff";
+    internal const string CheaperReason = "explicit method cheaper";
 
     private readonly AutoSwitchingMethod _method;
     private readonly OdeStepper<double>[] _members;
@@ -43,6 +44,10 @@ internal sealed class AutoSwitchingStepper : OdeStepper<double>
     private bool _switchByPlateau;
     private bool _enteredByPlateau;
     private int _stiffAccepted;              // accepted steps of the current stiff segment
+    private readonly double _explicitEvaluations;   // f evaluations per explicit step
+    private double _stiffCost;               // f evaluations per unit time of the stiff member when it last ran (0: not yet)
+    private long _rhsAtCheck;
+    private double _tAtCheck;
     private long _memberRhsSeen;
 
     public AutoSwitchingStepper(AutoSwitchingMethod method, OdeProblem<double> problem, OdeStepper<double> nonStiff, OdeStepper<double> stiff)
@@ -53,6 +58,7 @@ internal sealed class AutoSwitchingStepper : OdeStepper<double>
         _detector = nonStiff as ExplicitRungeKuttaStepper<double>;
         _controllers = [method.NonStiff.DefaultController, method.Stiff.DefaultController];
         _names = [method.NonStiff.Name, method.Stiff.Name];
+        _explicitEvaluations = method.NonStiff.Tableau.EvaluationsPerStep;
         _n = problem.Dimension;
         _f = new double[_n];
         _v = new double[_n];
@@ -75,6 +81,7 @@ internal sealed class AutoSwitchingStepper : OdeStepper<double>
         _memories[1] = ControllerMemory.Initial;
         _stiffCount = _nonStiffCount = _plateauCount = 0;
         _plateauSteps = _method.PlateauSteps;
+        _stiffCost = 0;
         _switchTo = -1;
         _segments.Clear();
         _segments.Add(new OdeMethodSegment(t, _names[ExplicitMember], "start"));
@@ -119,7 +126,9 @@ internal sealed class AutoSwitchingStepper : OdeStepper<double>
             if (hRho > _method.StiffnessThreshold)
             {
                 _nonStiffCount = 0;
-                if (++_stiffCount >= _method.StiffSteps) RequestSwitch(StiffMember, StabilityReason, byPlateau: false);
+                // Unless the stiff member, when it last ran, cost more f evaluations per unit time than this step does.
+                if (++_stiffCount >= _method.StiffSteps && _explicitEvaluations / Math.Abs(stepSize) > _method.CostMargin * _stiffCost)
+                    RequestSwitch(StiffMember, StabilityReason, byPlateau: false);
             }
             else if (!double.IsNaN(hRho) && ++_nonStiffCount >= _method.NonStiffResetSteps)
             {
@@ -138,12 +147,20 @@ internal sealed class AutoSwitchingStepper : OdeStepper<double>
             {
                 double rho = SpectralRadius(_tCheck, _yCheck);
                 double hRho = Math.Abs(stepSize) * rho;
-                if (hRho <= _method.SwitchBackThreshold)
+                // f evaluations per unit time: measured for the stiff member since the last estimate (Jacobians by
+                // differences and the power iteration included), predicted for the explicit one at h = min(|h|, 2/ρ).
+                double elapsed = Math.Abs(_tCheck - _tAtCheck);
+                _stiffCost = elapsed > 0 ? (RhsEvaluations - _rhsAtCheck) / elapsed : 0;
+                _rhsAtCheck = RhsEvaluations;
+                _tAtCheck = _tCheck;
+                double explicitCost = _explicitEvaluations / Math.Min(Math.Abs(stepSize), rho > 0 ? 2.0 / rho : double.PositiveInfinity);
+                bool cheaper = _method.CostMargin * explicitCost < _stiffCost;
+                if (hRho <= _method.SwitchBackThreshold || cheaper)
                 {
                     // A plateau switch the stiff member did not confirm (it went back at its first estimate): ask for a
                     // run twice as long next time.
                     if (_enteredByPlateau && _stiffAccepted <= _method.CheckInterval && _plateauSteps < 1 << 24) _plateauSteps *= 2;
-                    RequestSwitch(ExplicitMember, NonStiffReason);
+                    RequestSwitch(ExplicitMember, hRho <= _method.SwitchBackThreshold ? NonStiffReason : CheaperReason);
                     if (rho > 0) next = Math.CopySign(Math.Min(Math.Abs(next), 2.0 / rho), next);
                 }
                 _stepsToCheck = _method.CheckInterval;
@@ -185,6 +202,8 @@ internal sealed class AutoSwitchingStepper : OdeStepper<double>
             _stepsToCheck = _method.CheckInterval;
             _stiffAccepted = 0;
             _enteredByPlateau = _switchByPlateau;
+            _rhsAtCheck = RhsEvaluations;
+            _tAtCheck = tNew;
         }
         Synchronize();
     }
