@@ -191,6 +191,38 @@ public class AutoSwitchingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void OnAMildlyStiffDiffusionProblemTheStiffMemberHandsBackWhenTheExplicitOneIsCheaper()
+    {
+        // Brusselator1D (method of lines): tsit5 is stability-limited, radau5 needs finite-difference Jacobians.
+        OdeTestProblem p = OdeTestProblems.Get("Brusselator1D");
+        OdeOptions options = Options(1e-6, 1e-6 * p.SuggestedAtolFactor);
+        OdeSolution<double> auto = Ode.Solve(p.ToProblem(), Auto, options);
+        OdeSolution<double> tsit5 = Ode.Solve(p.ToProblem(), OdeMethods.Tsitouras54, options);
+        foreach (OdeMethodSegment segment in auto.MethodSegments) output.WriteLine($"from t = {segment.StartTime:G6}: {segment.Method} ({segment.Reason})");
+        output.WriteLine($"auto rhs {auto.Stats.RhsEvaluations}, Jacobians {auto.Stats.JacobianEvaluations}; tsit5 rhs {tsit5.Stats.RhsEvaluations}");
+        Assert.Equal(OdeStatus.Success, auto.Status);
+        Assert.Contains(auto.MethodSegments, s => s.Reason == "explicit method cheaper");
+        Assert.True(auto.Stats.RhsEvaluations < 2 * tsit5.Stats.RhsEvaluations);
+        for (int i = 0; i < auto.Y.Length; i++) Assert.Equal(tsit5.Y[i], auto.Y[i], 1e-4 * (1 + Math.Abs(tsit5.Y[i])));
+    }
+
+    [Fact]
+    public void ALongNonStiffRunAtALooseToleranceProbesTheStiffMemberRarely()
+    {
+        // A Kepler orbit (e = 0.1) over 100 revolutions at rtol 1e-3: tsit5's h·ρ stays around 0.4–0.9, so the plateau
+        // rule fires; radau5 hands back at its first estimate, and each such probe doubles the run the next one needs.
+        OdeTestProblem d1 = OdeTestProblems.Get("DETEST_D1");
+        var problem = new OdeProblem<double>(d1.Rhs, d1.ToProblem().InitialState, 0, 200 * Math.PI);
+        OdeOptions options = Options(1e-3, 1e-3 * d1.SuggestedAtolFactor);
+        OdeSolution<double> auto = Ode.Solve(problem, Auto, options);
+        OdeSolution<double> tsit5 = Ode.Solve(problem, OdeMethods.Tsitouras54, options);
+        output.WriteLine($"auto rhs {auto.Stats.RhsEvaluations}, Jacobians {auto.Stats.JacobianEvaluations}, segments {auto.MethodSegments.Count}; tsit5 rhs {tsit5.Stats.RhsEvaluations}, steps {tsit5.Stats.AcceptedSteps}");
+        Assert.Equal(OdeStatus.Success, auto.Status);
+        Assert.True(auto.MethodSegments.Count <= 2 * Math.Log2(tsit5.Stats.AcceptedSteps) + 1, $"{auto.MethodSegments.Count} segments");
+        Assert.True(auto.Stats.RhsEvaluations <= 1.25 * tsit5.Stats.RhsEvaluations, $"rhs {auto.Stats.RhsEvaluations} vs {tsit5.Stats.RhsEvaluations}");
+    }
+
+    [Fact]
     public void CountsAreEveryCallOfBothMembersAndOfTheSwitching()
     {
         OdeTestProblem p = OdeTestProblems.Get("VDPOL");
