@@ -17,8 +17,10 @@ namespace Ordo.Integration;
 /// <para>On the stiff side, every <see cref="CheckInterval"/> accepted steps, ρ(∂f/∂y) is estimated by a warm-started power iteration on
 /// finite-difference products Jv ≈ (f(y + εv) − f(y))/ε (<see cref="PowerIterations"/> evaluations of f, plus one);
 /// when the stiff member's step satisfies |h|·ρ ≤ <see cref="SwitchBackThreshold"/>, an explicit step of the same size
-/// would be well inside its stability region, and the explicit member takes over with h = min(h, 2/ρ). Detecting
-/// stiffness again needs <see cref="StiffSteps"/> steps, which gives the hysteresis of Petzold's LSODA.</para>
+/// would be well inside its stability region, or when the explicit member at h = min(h, 2/ρ) would cost
+/// <see cref="CostMargin"/> times fewer f evaluations per unit time than the stiff member has (LSODA's comparison of
+/// the two methods), the explicit member takes over with h = min(h, 2/ρ). Detecting stiffness again needs
+/// <see cref="StiffSteps"/> steps and explicit steps costlier than the stiff member was: the hysteresis.</para>
 /// <para>Each member keeps its own controller (<see cref="IOdeMethod.DefaultController"/>) and controller memory;
 /// the switched-to member is restarted with Start(t, y, f(t, y)). The stiff member is double precision only: for any
 /// other number type <c>auto</c> runs the explicit member alone.</para>
