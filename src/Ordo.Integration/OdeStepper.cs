@@ -83,6 +83,10 @@ public abstract class OdeStepper<T> where T : IFloatingPointIeee754<T>
         RhsEvaluations++;
     }
 
+    /// <summary>Adds <paramref name="count"/> right-hand-side evaluations made on this stepper's behalf by other
+    /// steppers it drives (a switching method reports the sum over its members).</summary>
+    protected void CountRhsEvaluations(long count) => RhsEvaluations += count;
+
     /// <summary>(Re)starts at (t, y), whose derivative f(t, y) = <paramref name="dydt"/> the integrator has computed.</summary>
     public abstract void Start(double t, ReadOnlySpan<T> y, ReadOnlySpan<T> dydt);
 

@@ -96,6 +96,27 @@ internal sealed class ExplicitRungeKuttaStepper<T> : OdeStepper<T> where T : IFl
         return StepOutcome.Success;
     }
 
+    /// <summary>
+    /// Hairer's stiffness estimate of the step just attempted (HNW I §IV.2, code DOPRI5): when the last two stages are
+    /// both at t + h (stage s−1 at z, the FSAL stage s at y₁), ρ ≈ ‖k_s − k_{s−1}‖ / ‖y₁ − z‖ approximates the dominant
+    /// eigenvalue modulus of ∂f/∂y; returns |h|·ρ, or NaN when the tableau has no such pair of stages.
+    /// </summary>
+    internal double StiffnessEstimate(double h, ReadOnlySpan<T> yNew)
+    {
+        int s = _tab.Stages;
+        if (!_tab.IsFsal || s < 3 || _tab.C[s - 1] != 1 || _tab.C[s - 2] != 1) return double.NaN;
+        ReadOnlySpan<T> kLast = K(s - 1), kPrevious = K(s - 2);
+        double numerator = 0, denominator = 0;
+        for (int i = 0; i < _n; i++)
+        {
+            double dk = double.CreateTruncating(kLast[i] - kPrevious[i]);
+            double dy = double.CreateTruncating(yNew[i] - _z[i]);
+            numerator += dk * dk;
+            denominator += dy * dy;
+        }
+        return denominator > 0 ? Math.Abs(h) * Math.Sqrt(numerator / denominator) : 0;
+    }
+
     public override void Interpolant(double t, double h, ReadOnlySpan<T> y, ReadOnlySpan<T> yNew, Span<T> coefficients)
     {
         CompiledTableau<T> tab = _tab;
