@@ -23,7 +23,7 @@ internal static class SolveCommand
         var file = new Argument<string>("file") { Description = "The problem file (JSON, see docs/problem-files.md)." };
         var method = new Option<string>("--method", "-m")
         {
-            Description = "The method: auto (the default; tsit5 for ODEs) or a name from 'ordo methods' (ODE methods for ode files, minimization methods for minimize and least-squares files).",
+            Description = "The method: auto (the default; for ODEs tsit5 switching to radau5 on stiff stretches, tsit5 with --dt) or a name from 'ordo methods' (ODE methods for ode files, minimization methods for minimize and least-squares files).",
             DefaultValueFactory = _ => "auto",
         };
         var rtol = new Option<string?>("--rtol") { Description = "ODE relative tolerance (default 1e-6).", HelpName = "R" };
@@ -133,7 +133,7 @@ internal static class SolveCommand
     internal static IOdeMethod ResolveMethod(string name, bool fixedStep)
     {
         string known = $"auto, {string.Join(", ", OdeMethods.All.Concat(OdeMethods.Stiff).Select(m => m.Name))}";
-        if (string.Equals(name.Trim(), "auto", StringComparison.OrdinalIgnoreCase)) return OdeMethods.Default;
+        if (string.Equals(name.Trim(), "auto", StringComparison.OrdinalIgnoreCase)) return fixedStep ? OdeMethods.Default : OdeMethods.Auto;
         if (!OdeMethods.TryGet(name.Trim(), out IOdeMethod? method))
         {
             throw new BadInputException($"--method: unknown ODE method '{name}'; known: {known}");
@@ -159,6 +159,20 @@ internal static class SolveCommand
         w.WriteNumber("steps_accepted", s.Stats.AcceptedSteps);
         w.WriteNumber("steps_rejected", s.Stats.RejectedSteps);
         w.WriteEndObject();
+        if (s.MethodSegments.Count > 0)
+        {
+            // auto: which method ran when (each segment lasts until the next one starts).
+            w.WriteStartArray("segments");
+            foreach (OdeMethodSegment segment in s.MethodSegments)
+            {
+                w.WriteStartObject();
+                w.Number("t", segment.StartTime);
+                w.WriteString("method", segment.Method);
+                w.WriteString("reason", segment.Reason);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
         if (r.Error is double e)
         {
             w.WriteStartObject("error");
@@ -176,7 +190,7 @@ internal static class SolveCommand
     {
         OdeSolution<double> s = r.Solution;
         OdeProblemFile p = r.Problem;
-        string method = r.Method.Name + (string.Equals(r.Request.Method.Trim(), "auto", StringComparison.OrdinalIgnoreCase) ? " (auto)" : "");
+        string method = r.Method.Name + (string.Equals(r.Request.Method.Trim(), "auto", StringComparison.OrdinalIgnoreCase) && r.Method.Name != "auto" ? " (auto)" : "");
         string control = r.Request.Dt is double dt ? $"fixed step dt = {CliValues.Human(dt)}" : $"rtol {CliValues.Sci(r.Rtol)}, atol {CliValues.Sci(r.Atol)}";
         var rows = new List<IReadOnlyList<string>>
         {
@@ -187,6 +201,10 @@ internal static class SolveCommand
             new[] { "rhs evaluations", CliValues.Count(s.Stats.RhsEvaluations) },
             new[] { "steps", $"{CliValues.Count(s.Stats.AcceptedSteps)} accepted, {CliValues.Count(s.Stats.RejectedSteps)} rejected" },
         };
+        if (s.Stats.JacobianEvaluations > 0 || s.Stats.LuDecompositions > 0)
+            rows.Add(["Jacobians, LUs", $"{CliValues.Count(s.Stats.JacobianEvaluations)}, {CliValues.Count(s.Stats.LuDecompositions)}"]);
+        if (s.MethodSegments.Count > 0)
+            rows.Add(["methods", string.Join("; ", s.MethodSegments.Select(m => $"{m.Method} from t = {CliValues.Human(m.StartTime)} ({m.Reason})"))]);
         if (r.Error is double e) rows.Add(["error", $"{CliValues.Sci(e)} (relative L2 vs the reference at t = {CliValues.Human(p.Reference!.T)})"]);
         rows.Add(["time", r.Request.Repeat == 1 ? CliValues.Ms(r.MedianMs) : $"median {CliValues.Ms(r.MedianMs)}, min {CliValues.Ms(r.MinMs)} ({r.Request.Repeat} solves)"]);
         console.WriteTable(["solve", ""], rows);

@@ -73,6 +73,11 @@ public static class OdeMethods
     /// only). Sources: Shampine &amp; Reichelt (1997); Byrne &amp; Hindmarsh (1975); Hindmarsh et al. (2005); HNW II §III.5.</summary>
     public static BdfMethod Bdf => BdfMethod.Default;
 
+    /// <summary>"auto": tsit5 with Hairer's stiffness detection, switching to radau5 on stiff stretches and back
+    /// (<see cref="OdeSolution{T}.MethodSegments"/> says which ran when). Sources: HNW I §IV.2; Petzold (1983);
+    /// Rackauckas &amp; Nie (2017). The default of <c>ordo solve</c> for ODE files.</summary>
+    public static AutoSwitchingMethod Auto => AutoSwitchingMethod.Default;
+
     /// <summary>Every method, cheapest first.</summary>
     public static IReadOnlyList<IOdeMethod> All { get; } =
     [
@@ -85,7 +90,8 @@ public static class OdeMethods
     /// precision and no finite-difference Jacobian) cover them; their own tests are RosenbrockTests and Radau5Tests.</summary>
     public static IReadOnlyList<IOdeMethod> Stiff { get; } = [Ros3p, Rodas4, Rodas5p, Radau5, Bdf, WMethods.Ros2, WMethods.Ros34pw2, WMethods.Ros34pw3];
 
-    /// <summary>The default method for non-stiff problems (<c>tsit5</c>).</summary>
+    /// <summary>The default method for problems known to be non-stiff (<c>tsit5</c>); <see cref="Auto"/> is the default
+    /// when stiffness is unknown.</summary>
     public static IOdeMethod Default => Tsitouras54;
 
     /// <summary>Finds a method by its short name (case-insensitive).</summary>
@@ -95,13 +101,13 @@ public static class OdeMethods
         ArgumentNullException.ThrowIfNull(name);
         return TryGet(name, out IOdeMethod? method)
             ? method
-            : throw new ArgumentException($"unknown ODE method '{name}'; known methods: {string.Join(", ", All.Concat(Stiff).Select(m => m.Name))}.", nameof(name));
+            : throw new ArgumentException($"unknown ODE method '{name}'; known methods: auto, {string.Join(", ", All.Concat(Stiff).Select(m => m.Name))}.", nameof(name));
     }
 
     /// <summary>Finds a method by its short name (case-insensitive).</summary>
     public static bool TryGet(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IOdeMethod? method)
     {
-        method = All.Concat(Stiff).FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
+        method = All.Concat(Stiff).Append(Auto).FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
         return method is not null;
     }
 }

@@ -38,9 +38,14 @@ public sealed class ProblemCommandTests : IDisposable
     public void Solve_Examples_GiveTheContractObject(string file, int n)
     {
         JsonElement r = RunJson("solve", Example(file), "--json");
-        Assert.Equal(["kind", "name", "method", "status", "t_final", "y_final", "stats", "error", "time_ms", "rtol", "atol", "repeat"], Names(r));
+        Assert.Equal(["kind", "name", "method", "status", "t_final", "y_final", "stats", "segments", "error", "time_ms", "rtol", "atol", "repeat"], Names(r));
         Assert.Equal("ode", r.GetProperty("kind").GetString());
-        Assert.Equal("tsit5", r.GetProperty("method").GetString()); // auto runs tsit5 today
+        Assert.Equal("auto", r.GetProperty("method").GetString());
+        // These are not stiff: auto runs tsit5 throughout.
+        JsonElement segments = r.GetProperty("segments");
+        Assert.Equal(1, segments.GetArrayLength());
+        Assert.Equal("tsit5", segments[0].GetProperty("method").GetString());
+        Assert.Equal(problemT0(file), segments[0].GetProperty("t").GetDouble());
         Assert.Equal("success", r.GetProperty("status").GetString());
         var problem = (OdeProblemFile)ProblemFileReader.Load(Example(file));
         Assert.Equal(problem.T1, r.GetProperty("t_final").GetDouble());
@@ -50,7 +55,7 @@ public sealed class ProblemCommandTests : IDisposable
         long rhs = stats.GetProperty("rhs_evals").GetInt64();
         int accepted = stats.GetProperty("steps_accepted").GetInt32(), rejected = stats.GetProperty("steps_rejected").GetInt32();
         Assert.True(accepted > 0 && rejected >= 0);
-        // tsit5: 6 new evaluations per attempted step (FSAL) plus a few for the start.
+        // tsit5 (auto's explicit member): 6 new evaluations per attempted step (FSAL) plus a few for the start.
         Assert.InRange(rhs, 6L * (accepted + rejected), 6L * (accepted + rejected) + 4);
         Assert.Equal(0, stats.GetProperty("jacobian_evals").GetInt64());
         Assert.Equal(0, stats.GetProperty("lu_decompositions").GetInt64());
@@ -80,6 +85,26 @@ public sealed class ProblemCommandTests : IDisposable
         Assert.True(jacobians > 0 && lus >= 1, $"{method}: {jacobians} Jacobians, {lus} LUs");
         // An explicit method needs ~10⁵ steps here; a stiff one a few hundred.
         Assert.InRange(steps, 10, 5000);
+        Assert.InRange(r.GetProperty("error").GetProperty("final_rel_l2").GetDouble(), 0, 1e-4);
+    }
+
+    private static double problemT0(string file) => ((OdeProblemFile)ProblemFileReader.Load(Example(file))).T0;
+
+    [Fact]
+    public void Solve_Auto_OnRobertson_SwitchesToTheStiffMethodAndSaysWhen()
+    {
+        JsonElement r = RunJson("solve", Example("robertson.json"), "--json");
+        Assert.Equal("auto", r.GetProperty("method").GetString());
+        Assert.Equal("success", r.GetProperty("status").GetString());
+        JsonElement segments = r.GetProperty("segments");
+        Assert.True(segments.GetArrayLength() >= 2, segments.ToString());
+        Assert.Equal("tsit5", segments[0].GetProperty("method").GetString());
+        Assert.Equal("radau5", segments[1].GetProperty("method").GetString());
+        double tSwitch = segments[1].GetProperty("t").GetDouble();
+        Assert.InRange(tSwitch, 0, 40);
+        Assert.True(r.GetProperty("stats").GetProperty("jacobian_evals").GetInt64() > 0);
+        // tsit5 alone needs ~2·10⁵ calls of f here; auto must stay far below.
+        Assert.InRange(r.GetProperty("stats").GetProperty("rhs_evals").GetInt64(), 1, 20_000);
         Assert.InRange(r.GetProperty("error").GetProperty("final_rel_l2").GetDouble(), 0, 1e-4);
     }
 
@@ -160,7 +185,8 @@ public sealed class ProblemCommandTests : IDisposable
         (int code, string output, string error) = Run("solve", Example("pendulum.json"));
         Assert.Equal(0, code);
         Assert.Equal("", error);
-        Assert.Contains("tsit5 (auto)", output, StringComparison.Ordinal);
+        Assert.Contains("auto, rtol", output, StringComparison.Ordinal);
+        Assert.Contains("tsit5 from t = 0 (start)", output, StringComparison.Ordinal);
         Assert.Contains("success", output, StringComparison.Ordinal);
         Assert.Contains("theta", output, StringComparison.Ordinal);
         Assert.Contains("reference", output, StringComparison.Ordinal);

@@ -21,6 +21,7 @@ public class StiffSetTests(ITestOutputHelper output)
         ("rodas5p", [1e-6, 1e-8, 1e-10]),
         ("radau5", [1e-4, 1e-6, 1e-8, 1e-10]),
         ("bdf", [1e-4, 1e-6, 1e-8]),
+        ("auto", [1e-4, 1e-6, 1e-8]),
         ("ros2", [1e-3, 1e-4]),
         ("ros34pw2", [1e-4, 1e-6]),
         ("ros34pw3", [1e-4, 1e-6]),
