@@ -12,33 +12,7 @@ namespace Ordo.Integration.Tests.Jacobians;
 /// </summary>
 public class BandedBdfTests(ITestOutputHelper output)
 {
-    private static OdeProblem<double> Brusselator(int grid, bool banded)
-    {
-        double d = 1.0 / 50 * (grid + 1) * (grid + 1);
-        var y0 = new double[2 * grid];
-        for (int i = 0; i < grid; i++)
-        {
-            double x = (i + 1.0) / (grid + 1);
-            y0[2 * i] = 1 + Math.Sin(2 * Math.PI * x);
-            y0[2 * i + 1] = 3;
-        }
-        return new OdeProblem<double>((t, y, dy) =>
-        {
-            for (int i = 0; i < grid; i++)
-            {
-                double u = y[2 * i], v = y[2 * i + 1];
-                double uL = i > 0 ? y[2 * i - 2] : 1.0, vL = i > 0 ? y[2 * i - 1] : 3.0;
-                double uR = i < grid - 1 ? y[2 * i + 2] : 1.0, vR = i < grid - 1 ? y[2 * i + 3] : 3.0;
-                double uuv = u * u * v;
-                dy[2 * i] = 1.0 + uuv - 4.0 * u + d * (uL - 2.0 * u + uR);
-                dy[2 * i + 1] = 3.0 * u - uuv + d * (vL - 2.0 * v + vR);
-            }
-        }, y0, 0, 10, $"brusselator-{grid}")
-        {
-            JacobianStructure = banded ? JacobianSparsity.Banded(2 * grid, 2, 2) : null,
-            IsAutonomous = true,
-        };
-    }
+    private static OdeProblem<double> Brusselator(int grid, bool banded) => new Brusselator1D(grid).Problem(exact: false, banded);
 
     [Fact]
     public void BandedBdfMatchesAnIndependentDenseRadau5Solution_AndDifferencesInFiveGroups()

@@ -12,53 +12,15 @@ public class IterationMatrixTests
     private const int Grid = 500;
     private const int N = 2 * Grid;
     private const double Diffusion = 1.0 / 50 * (Grid + 1) * (Grid + 1);
+    private static readonly Brusselator1D s_problem = new(Grid);
 
-    private static void Brusselator(double t, ReadOnlySpan<double> y, Span<double> dy)
-    {
-        for (int i = 0; i < Grid; i++)
-        {
-            double u = y[2 * i], v = y[2 * i + 1];
-            double uL = i > 0 ? y[2 * i - 2] : 1.0, vL = i > 0 ? y[2 * i - 1] : 3.0;
-            double uR = i < Grid - 1 ? y[2 * i + 2] : 1.0, vR = i < Grid - 1 ? y[2 * i + 3] : 3.0;
-            double uuv = u * u * v;
-            dy[2 * i] = 1.0 + uuv - 4.0 * u + Diffusion * (uL - 2.0 * u + uR);
-            dy[2 * i + 1] = 3.0 * u - uuv + Diffusion * (vL - 2.0 * v + vR);
-        }
-    }
+    private static void Brusselator(double t, ReadOnlySpan<double> y, Span<double> dy) => s_problem.Rhs(t, y, dy);
 
-    /// <summary>The exact Jacobian, row-major (written only on the band; the caller's buffer is cleared first).</summary>
-    private static void BrusselatorJacobian(double t, ReadOnlySpan<double> y, Span<double> jac)
-    {
-        for (int i = 0; i < Grid; i++)
-        {
-            int ru = 2 * i, rv = 2 * i + 1;
-            double u = y[ru], v = y[rv];
-            jac[ru * N + ru] = 2 * u * v - 4 - 2 * Diffusion;
-            jac[ru * N + rv] = u * u;
-            jac[rv * N + ru] = 3 - 2 * u * v;
-            jac[rv * N + rv] = -u * u - 2 * Diffusion;
-            if (i > 0) { jac[ru * N + ru - 2] = Diffusion; jac[rv * N + rv - 2] = Diffusion; }
-            if (i < Grid - 1) { jac[ru * N + ru + 2] = Diffusion; jac[rv * N + rv + 2] = Diffusion; }
-        }
-    }
+    private static void BrusselatorJacobian(double t, ReadOnlySpan<double> y, Span<double> jac) => s_problem.Jacobian(t, y, jac);
 
-    private static double[] State()
-    {
-        var y = new double[N];
-        for (int i = 0; i < Grid; i++)
-        {
-            double x = (i + 1.0) / (Grid + 1);
-            y[2 * i] = 1 + Math.Sin(2 * Math.PI * x);
-            y[2 * i + 1] = 3 + 0.3 * Math.Cos(5 * x);
-        }
-        return y;
-    }
+    private static double[] State() => s_problem.State();
 
-    private static OdeProblem<double> Problem(bool exact, bool banded) => new(Brusselator, State(), 0, 10, "brusselator-1d-500")
-    {
-        Jacobian = exact ? BrusselatorJacobian : null,
-        JacobianStructure = banded ? JacobianSparsity.Banded(N, 2, 2) : null,
-    };
+    private static OdeProblem<double> Problem(bool exact, bool banded) => s_problem.Problem(exact, banded);
 
     [Fact]
     public void BandedDifferencesCostFiveEvaluationsAndMatchTheExactJacobian()
