@@ -18,10 +18,10 @@ internal static class MethodsCommand
         var command = new Command("methods", "List the ODE methods (name, order, error-estimator order, dense-output order, when to use them), the minimization methods (what they need, bounds, source) and the flow samplers of 'ordo flow'.");
         command.SetAction(_ =>
         {
-            console.Out.WriteLine("ODE methods (ordo solve --method NAME):");
+            console.Out.WriteLine("ODE methods (ordo solve --method NAME; default auto):");
             console.WriteTable(
                 ["name", "order", "error estimator", "dense output", "description"],
-                OdeMethods.All.Concat(OdeMethods.Stiff).Select(m => (IReadOnlyList<string>)
+                OdeMethods.All.Concat(OdeMethods.Stiff).Append(OdeMethods.Auto).Select(m => (IReadOnlyList<string>)
                 [
                     m.Name,
                     m.Order.ToString(CultureInfo.InvariantCulture),

@@ -132,7 +132,7 @@ internal static class SolveCommand
 
     internal static IOdeMethod ResolveMethod(string name, bool fixedStep)
     {
-        string known = $"auto, {string.Join(", ", OdeMethods.All.Concat(OdeMethods.Stiff).Select(m => m.Name))}";
+        string known = string.Join(", ", OdeMethods.All.Concat(OdeMethods.Stiff).Append(OdeMethods.Auto).Select(m => m.Name));
         if (string.Equals(name.Trim(), "auto", StringComparison.OrdinalIgnoreCase)) return fixedStep ? OdeMethods.Default : OdeMethods.Auto;
         if (!OdeMethods.TryGet(name.Trim(), out IOdeMethod? method))
         {
