@@ -59,7 +59,11 @@ internal sealed class BdfStepper : OdeStepper<double>
     public BdfStepper(OdeFunction<double> rhs, OdeJacobian<double>? jacobian, int dimension, int maxOrder, bool ndf,
         Jacobians.JacobianSparsity? structure = null) : base(rhs, dimension)
     {
-        if (structure is not null) _matrix = new Jacobians.IterationMatrix(dimension, Evaluate, jacobian, structure);
+        // A structured Jacobian (grouped differences, banded LU), or a large dense one with an exact Jacobian (the
+        // system LAPACK from n ≥ DenseSolver.LapackThreshold), goes through IterationMatrix; small dense systems and
+        // differenced dense Jacobians keep the in-place DenseLU and RADAU5's increments below.
+        if (structure is not null || (jacobian is not null && dimension >= Ordo.LinearAlgebra.DenseSolver.LapackThreshold && Ordo.LinearAlgebra.Lapack.IsAvailable))
+            _matrix = new Jacobians.IterationMatrix(dimension, Evaluate, jacobian, structure);
         int n = dimension;
         _n = n;
         _maxOrder = maxOrder;
