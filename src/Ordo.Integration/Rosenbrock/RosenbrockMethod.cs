@@ -105,16 +105,20 @@ public sealed class RosenbrockMethod : IOdeMethod
     public OdeStepper<T> CreateStepper<T>(OdeProblem<T> problem) where T : IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(problem);
-        return Create(problem.Rhs, problem.Jacobian, problem.Dimension, problem.TimeDerivative, problem.IsAutonomous);
+        if (typeof(T) != typeof(double))
+            throw new ArgumentException($"The Rosenbrock method '{Name}' works in double precision only (its LU is DenseLU on double); got {typeof(T).Name}.", nameof(problem));
+        var stepper = new RosenbrockStepper(Tableau, (OdeFunction<double>)(object)problem.Rhs, (OdeJacobian<double>?)(object?)problem.Jacobian,
+            problem.Dimension, JacobianRefreshInterval, JacobianRefreshRatio, (OdeFunction<double>?)(object?)problem.TimeDerivative,
+            problem.IsAutonomous, problem.JacobianStructure);
+        return (OdeStepper<T>)(object)stepper;
     }
 
-    private OdeStepper<T> Create<T>(OdeFunction<T> rhs, OdeJacobian<T>? jacobian, int dimension,
-        OdeFunction<T>? timeDerivative = null, bool autonomous = false) where T : IFloatingPointIeee754<T>
+    private OdeStepper<T> Create<T>(OdeFunction<T> rhs, OdeJacobian<T>? jacobian, int dimension) where T : IFloatingPointIeee754<T>
     {
         if (typeof(T) != typeof(double))
             throw new ArgumentException($"The Rosenbrock method '{Name}' works in double precision only (its LU is DenseLU on double); got {typeof(T).Name}.", nameof(rhs));
         var stepper = new RosenbrockStepper(Tableau, (OdeFunction<double>)(object)rhs, (OdeJacobian<double>?)(object?)jacobian, dimension,
-            JacobianRefreshInterval, JacobianRefreshRatio, (OdeFunction<double>?)(object?)timeDerivative, autonomous);
+            JacobianRefreshInterval, JacobianRefreshRatio);
         return (OdeStepper<T>)(object)stepper;
     }
 

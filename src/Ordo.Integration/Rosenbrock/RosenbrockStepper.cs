@@ -24,6 +24,7 @@ internal sealed class RosenbrockStepper : OdeStepper<double>
     private readonly double[] _j, _lu, _f0, _dfdt, _tmp, _ftmp, _e, _f1;
     private readonly double[][] _u;
     private readonly int[] _pivots;
+    private readonly Jacobians.IterationMatrix? _matrix;   // structured or large Jacobians (see the constructor)
     private static readonly double SqrtEpsilon = Math.Sqrt(Math.Pow(2, -52));
     private static readonly double CubeRootEpsilon = Math.Cbrt(Math.Pow(2, -52));
     private readonly OdeFunction<double>? _timeDerivative;
@@ -49,11 +50,16 @@ internal sealed class RosenbrockStepper : OdeStepper<double>
     /// <param name="refreshRatio">W mode only (ρ &gt; 1): J is evaluated afresh when h leaves [h_J/ρ, ρ·h_J].</param>
     /// <param name="timeDerivative">Exact ∂f/∂t, or null for a central difference.</param>
     /// <param name="autonomous">True when f does not depend on t (∂f/∂t = 0).</param>
+    /// <param name="structure">The Jacobian's sparsity, or null for dense. With a pattern, or for n ≥
+    /// DenseSolver.LapackThreshold when the system LAPACK is there, J and the LU live in an <see cref="Jacobians.IterationMatrix"/>
+    /// (grouped differences, BandedLU or LAPACK); otherwise in place with DenseLU.</param>
     public RosenbrockStepper(RosenbrockTableau tableau, OdeFunction<double> rhs, OdeJacobian<double>? jacobian, int dimension,
         int refreshInterval = 1, double refreshRatio = double.PositiveInfinity,
-        OdeFunction<double>? timeDerivative = null, bool autonomous = false)
+        OdeFunction<double>? timeDerivative = null, bool autonomous = false, Jacobians.JacobianSparsity? structure = null)
         : base(rhs, dimension)
     {
+        if (structure is not null || (dimension >= Ordo.LinearAlgebra.DenseSolver.LapackThreshold && Ordo.LinearAlgebra.Lapack.IsAvailable))
+            _matrix = new Jacobians.IterationMatrix(dimension, Evaluate, jacobian, structure);
         _timeDerivative = timeDerivative;
         _autonomous = autonomous;
         _tab = tableau;
@@ -63,9 +69,9 @@ internal sealed class RosenbrockStepper : OdeStepper<double>
         _jacobian = jacobian;
         _n = dimension;
         _s = tableau.Stages;
-        _j = new double[_n * _n];
-        _lu = new double[_n * _n];
-        _pivots = new int[_n];
+        _j = _matrix is null ? new double[_n * _n] : [];
+        _lu = _matrix is null ? new double[_n * _n] : [];
+        _pivots = _matrix is null ? new int[_n] : [];
         _f0 = new double[_n];
         _f1 = new double[_n];
         _dfdt = new double[_n];
@@ -93,7 +99,11 @@ internal sealed class RosenbrockStepper : OdeStepper<double>
     private void EvaluateJacobian(double t, double h, ReadOnlySpan<double> y)
     {
         int n = _n;
-        if (_jacobian is not null)
+        if (_matrix is not null)
+        {
+            _matrix.EvaluateJacobian(t, y, _f0);
+        }
+        else if (_jacobian is not null)
         {
             _jacobian(t, y, _j);
         }
@@ -170,11 +180,18 @@ internal sealed class RosenbrockStepper : OdeStepper<double>
         if (!_luValid || Math.Abs(h - _hLu) > 1e-10 * Math.Abs(_hLu))
         {
             double diag = 1 / (h * _tab.Gamma);
-            for (int k = 0; k < _j.Length; k++) _lu[k] = -_j[k];
-            for (int i = 0; i < n; i++) _lu[i * n + i] += diag;
             LuDecompositions++;
             _hLu = h;
-            _luValid = DenseLU.Factor(_lu, n, _pivots);
+            if (_matrix is not null)
+            {
+                _luValid = _matrix.Factor(diag, 1);
+            }
+            else
+            {
+                for (int k = 0; k < _j.Length; k++) _lu[k] = -_j[k];
+                for (int i = 0; i < n; i++) _lu[i * n + i] += diag;
+                _luValid = DenseLU.Factor(_lu, n, _pivots);
+            }
             if (!_luValid)
             {
                 errorNorm = double.PositiveInfinity;
@@ -209,7 +226,8 @@ internal sealed class RosenbrockStepper : OdeStepper<double>
             }
             double gi = _tab.GammaSums[i];
             if (gi != 0) Blas1.Axpy(gi * h, _dfdt, ui);
-            DenseLU.Solve(_lu, n, _pivots, ui);
+            if (_matrix is null) DenseLU.Solve(_lu, n, _pivots, ui);
+            else _matrix.Solve(ui);
         }
 
         y.CopyTo(yNew);

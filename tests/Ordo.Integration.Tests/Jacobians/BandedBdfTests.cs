@@ -36,6 +36,29 @@ public class BandedBdfTests(ITestOutputHelper output)
         Assert.True(banded.Stats.RhsEvaluations < dense.Stats.RhsEvaluations, $"{banded.Stats.RhsEvaluations} vs {dense.Stats.RhsEvaluations}");
     }
 
+    /// <summary>The Rosenbrock and W-methods take the same path (IterationMatrix) for a structured Jacobian.</summary>
+    [Theory]
+    [InlineData("rodas4")]
+    [InlineData("rodas5p")]
+    [InlineData("ros34pw2")]
+    public void BandedRosenbrockMatchesTheDenseRadau5Solution(string method)
+    {
+        const int grid = 50;
+        var opts = new OdeOptions { RelativeTolerance = 1e-6, AbsoluteTolerance = 1e-9, Save = SaveAt.FinalOnly };
+        var reference = Ode.Solve(Brusselator(grid, banded: false), OdeMethods.Radau5, opts with { RelativeTolerance = 1e-11, AbsoluteTolerance = 1e-13 });
+        var banded = Ode.Solve(Brusselator(grid, banded: true), OdeMethods.Get(method), opts);
+        Assert.Equal(OdeStatus.Success, banded.Status);
+        double err = 0;
+        for (int i = 0; i < reference.Y.Length; i++) err = Math.Max(err, Math.Abs(banded.Y[i] - reference.Y[i]) / (1e-6 * Math.Abs(reference.Y[i]) + 1e-9));
+        output.WriteLine($"banded {method}: error/tol {err:G3}, {banded.Stats}");
+        Assert.True(err <= 100, $"error {err:G3} tolerances");
+        // Each differenced Jacobian costs 5 evaluations (kl + ku + 1), not n = 100: at most s + 5 per step
+        // (s ≤ 8 stages; ∂f/∂t is not needed, the problem is autonomous).
+        int attempts = banded.Stats.AcceptedSteps + banded.Stats.RejectedSteps;
+        Assert.True(banded.Stats.RhsEvaluations <= 8L * attempts + 5 * banded.Stats.JacobianEvaluations + 20,
+            $"{banded.Stats.RhsEvaluations} evaluations for {attempts} attempts and {banded.Stats.JacobianEvaluations} Jacobians");
+    }
+
     [Fact]
     public void ThousandComponentBrusselatorSolvesWithBandedAlgebra()
     {
