@@ -23,9 +23,10 @@ public enum DenseSolverBackend
 public sealed class DenseSolver
 {
     /// <summary>The order from which <see cref="DenseSolverBackend.Auto"/> uses LAPACK. Measured with OpenBLAS 0.3.21 on one
-    /// thread (docs/core/linear-algebra.md): LAPACK's factor + solve takes 0.4–0.6 of the managed time from n = 12 up; below
-    /// 16 the difference is under a few microseconds and the managed LU keeps small systems free of native calls.</summary>
-    public const int LapackThreshold = 16;
+    /// thread against the managed LU in optimized (tier-1) code (docs/core/linear-algebra.md, <c>LargeDenseSolveBenchmarks</c>):
+    /// LAPACK/managed time 1.17 at n = 100, 1.02 at 200, 0.52 at 400; below about 150 the managed LU is as fast or faster (tools/lapack-crossover: LAPACK 1.3–2.3× faster at n = 200, 0.8–0.9 of managed at 100)
+    /// and keeps small systems free of native calls.</summary>
+    public const int LapackThreshold = 150;
 
     private readonly double[] _a;
     private readonly int[] _pivots;
