@@ -49,7 +49,7 @@ public sealed class AutoSwitchingMethod : IOdeMethod
     /// <summary><c>auto</c>: tsit5 switching to and from radau5, which needed fewer f evaluations, Jacobians and less
     /// time than rodas5p as the stiff member on ROBER, VDPOL, HIRES and OREGO at rtol 1e-4 to 1e-8
     /// (docs/integration/auto.md).</summary>
-    public static AutoSwitchingMethod Default { get; } = new("auto", OdeMethods.Tsitouras54, OdeMethods.Radau5);
+    public static AutoSwitchingMethod Default { get; } = new("auto", OdeMethods.Tsitouras54, OdeMethods.Rodas5p);
 
     /// <inheritdoc/>
     public string Name { get; }
@@ -93,6 +93,16 @@ public sealed class AutoSwitchingMethod : IOdeMethod
     /// <summary>Accepted explicit steps in a row with h·ρ &gt; <see cref="PlateauThreshold"/> that switch to the stiff
     /// member (200; doubled for the rest of the solve each time the stiff member hands back at its first estimate).</summary>
     public int PlateauSteps { get; init; } = 200;
+
+    /// <summary>Accepted explicit steps between two power-iteration estimates of ρ on the explicit side (50; 0: none;
+    /// doubled for the rest of the solve each time the stiff member hands back at its first check).</summary>
+    public int ProbeInterval { get; init; } = 50;
+
+    /// <summary>|h|·ρ, with ρ from the power iteration, at or above which (and at or below 4, past the stability boundary) an estimate on the explicit side counts (1.25).</summary>
+    public double ProbeThreshold { get; init; } = 1.25;
+
+    /// <summary>Estimates in a row with |h|·ρ ≥ <see cref="ProbeThreshold"/> that switch to the stiff member (2).</summary>
+    public int ProbeRuns { get; init; } = 2;
 
     /// <summary>|h|·ρ of an accepted stiff step at or below which the explicit member takes over (1).</summary>
     public double SwitchBackThreshold { get; init; } = 1.0;
