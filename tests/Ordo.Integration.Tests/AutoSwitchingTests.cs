@@ -45,8 +45,8 @@ public class AutoSwitchingTests(ITestOutputHelper output)
         OdeProblem<double> problem = p.ToProblem();
         (OdeSolution<double> auto, double autoMs) = Timed(problem, Auto, Options(rtol, atol));
         (OdeSolution<double> stiff, double stiffMs) = Timed(problem, Auto.Stiff, Options(rtol, atol));
-        (OdeSolution<double> rodas, double rodasMs) = Timed(problem, OdeMethods.Rodas5p, Options(rtol, atol));
-        foreach ((string label, OdeSolution<double> s, double ms) in new[] { ("auto", auto, autoMs), (Auto.Stiff.Name, stiff, stiffMs), ("rodas5p", rodas, rodasMs) })
+        (OdeSolution<double> radau, double radauMs) = Timed(problem, OdeMethods.Radau5, Options(rtol, atol));
+        foreach ((string label, OdeSolution<double> s, double ms) in new[] { ("auto", auto, autoMs), (Auto.Stiff.Name, stiff, stiffMs), ("radau5", radau, radauMs) })
         {
             output.WriteLine($"{name} rtol {rtol:0e0} {label,-8} error/tol {ErrorInTolerances(s.Y, p.ReferenceFinal, rtol, atol),7:G3}  rhs {s.Stats.RhsEvaluations,6}  " +
                 $"Jacobians {s.Stats.JacobianEvaluations,5}  LUs {s.Stats.LuDecompositions,5}  steps {s.Stats.AcceptedSteps}/{s.Stats.RejectedSteps}  {ms:F2} ms");
@@ -236,6 +236,29 @@ public class AutoSwitchingTests(ITestOutputHelper output)
         Assert.Equal(rhsCalls, s.Stats.RhsEvaluations);
         Assert.Equal(jacobianCalls, s.Stats.JacobianEvaluations);
         Assert.True(s.Stats.LuDecompositions >= s.Stats.JacobianEvaluations);
+    }
+
+    [Fact]
+    public void AtATightToleranceThePowerIterationProbeSwitchesEarly()
+    {
+        // ROBER on [0, 1e11] at rtol 1e-10: Hairer's estimate stays below 0.2 (its direction y₁ − z₆ is mostly smooth),
+        // so neither the stability nor the plateau rule fires before t ≈ 51 (over 300,000 f evaluations); the power
+        // iteration sees tsit5's step near its stability limit and switches before t = 1.
+        const double rtol = 1e-10;
+        OdeTestProblem p = OdeTestProblems.Get("ROBER_1e11");
+        double atol = rtol * p.SuggestedAtolFactor;
+        OdeSolution<double> auto = Ode.Solve(p.ToProblem(), Auto, Options(rtol, atol));
+        OdeSolution<double> noProbe = Ode.Solve(p.ToProblem(), new AutoSwitchingMethod("auto", OdeMethods.Tsitouras54, Auto.Stiff) { ProbeInterval = 0 }, Options(rtol, atol) with { MaxSteps = 400_000 });
+        OdeSolution<double> stiff = Ode.Solve(p.ToProblem(), Auto.Stiff, Options(rtol, atol));
+        output.WriteLine($"auto rhs {auto.Stats.RhsEvaluations} (switch at t = {auto.MethodSegments[^1].StartTime:G3}, {auto.MethodSegments[^1].Reason}); " +
+            $"without the probe rhs {noProbe.Stats.RhsEvaluations} (switch at t = {noProbe.MethodSegments[^1].StartTime:G3}); {Auto.Stiff.Name} alone rhs {stiff.Stats.RhsEvaluations}");
+        Assert.Equal(OdeStatus.Success, auto.Status);
+        Assert.Equal(2, auto.MethodSegments.Count);
+        Assert.Equal(AutoSwitchingStepper.ProbeReason, auto.MethodSegments[1].Reason);
+        Assert.True(auto.MethodSegments[1].StartTime < 1);
+        Assert.True(noProbe.MethodSegments[^1].StartTime > 10);
+        Assert.True(ErrorInTolerances(auto.Y, p.ReferenceFinal, rtol, atol) <= 100);
+        Assert.True(auto.Stats.RhsEvaluations <= 1.5 * stiff.Stats.RhsEvaluations, $"rhs {auto.Stats.RhsEvaluations} vs {stiff.Stats.RhsEvaluations}");
     }
 
     [Fact]

@@ -13,7 +13,12 @@ namespace Ordo.Integration;
 /// <see cref="NonStiffResetSteps"/> non-stiff steps in a row in between, the problem is declared stiff. Because an
 /// explicit method's step can be held down by stiff components well inside its stability region (order reduction: on
 /// ROBER at rtol 1e-8 tsit5 runs thousands of steps at h·ρ ≈ 0.3–3), a run of <see cref="PlateauSteps"/> steps with
-/// h·ρ &gt; <see cref="PlateauThreshold"/> switches too (measured: no non-stiff test problem has a run longer than 84).</para>
+/// h·ρ &gt; <see cref="PlateauThreshold"/> switches too (measured: no non-stiff test problem has a run longer than 84).
+/// Hairer's estimate looks along y₁ − z₆, which at tight tolerances lies mostly in the smooth components (on ROBER at
+/// rtol 1e-10 it stays below 0.2 while tsit5's step is near its stability limit), so every <see cref="ProbeInterval"/>
+/// accepted explicit steps ρ is also estimated by the power iteration below, and <see cref="ProbeRuns"/> estimates in a
+/// row with <see cref="ProbeThreshold"/> ≤ h·ρ ≤ 4 switch (above about 3.5, tsit5's real stability boundary, a stable
+/// step means the dominant eigenvalue is not a stiff one: close encounters of bodies, unstable modes).</para>
 /// <para>On the stiff side, every <see cref="CheckInterval"/> accepted steps, ρ(∂f/∂y) is estimated by a warm-started power iteration on
 /// finite-difference products Jv ≈ (f(y + εv) − f(y))/ε (<see cref="PowerIterations"/> evaluations of f, plus one);
 /// when the stiff member's step satisfies |h|·ρ ≤ <see cref="SwitchBackThreshold"/>, an explicit step of the same size
@@ -46,10 +51,10 @@ public sealed class AutoSwitchingMethod : IOdeMethod
         Stiff = stiff;
     }
 
-    /// <summary><c>auto</c>: tsit5 switching to and from radau5, which needed fewer f evaluations, Jacobians and less
-    /// time than rodas5p as the stiff member on ROBER, VDPOL, HIRES and OREGO at rtol 1e-4 to 1e-8
-    /// (docs/integration/auto.md).</summary>
-    public static AutoSwitchingMethod Default { get; } = new("auto", OdeMethods.Tsitouras54, OdeMethods.Radau5);
+    /// <summary><c>auto</c>: tsit5 switching to and from rodas5p. With it <c>auto</c> was within 1.5× of the best single
+    /// stiff method's time at equal accuracy on ROBER (both), VDPOL, HIRES, OREGO and RINGMOD and 1.7× on POLLU; with
+    /// radau5 as the stiff member on the same six, 3.3× on POLLU and 4.9× on E5 (docs/integration/auto.md).</summary>
+    public static AutoSwitchingMethod Default { get; } = new("auto", OdeMethods.Tsitouras54, OdeMethods.Rodas5p);
 
     /// <inheritdoc/>
     public string Name { get; }
@@ -93,6 +98,16 @@ public sealed class AutoSwitchingMethod : IOdeMethod
     /// <summary>Accepted explicit steps in a row with h·ρ &gt; <see cref="PlateauThreshold"/> that switch to the stiff
     /// member (200; doubled for the rest of the solve each time the stiff member hands back at its first estimate).</summary>
     public int PlateauSteps { get; init; } = 200;
+
+    /// <summary>Accepted explicit steps between two power-iteration estimates of ρ on the explicit side (50, about 2 % more
+    /// f evaluations; 0: none; doubled for the rest of the solve each time the stiff member hands back at its first check).</summary>
+    public int ProbeInterval { get; init; } = 50;
+
+    /// <summary>|h|·ρ, with ρ from the power iteration, at or above which (and at or below 4, past the stability boundary) an estimate on the explicit side counts (1.25).</summary>
+    public double ProbeThreshold { get; init; } = 1.25;
+
+    /// <summary>Estimates in a row with |h|·ρ ≥ <see cref="ProbeThreshold"/> that switch to the stiff member (2).</summary>
+    public int ProbeRuns { get; init; } = 2;
 
     /// <summary>|h|·ρ of an accepted stiff step at or below which the explicit member takes over (1).</summary>
     public double SwitchBackThreshold { get; init; } = 1.0;

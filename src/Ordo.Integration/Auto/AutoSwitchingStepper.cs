@@ -12,8 +12,11 @@ internal sealed class AutoSwitchingStepper : OdeStepper<double>
     private const int StiffMember = 1;
     internal const string StabilityReason = "stiffness detected";
     internal const string PlateauReason = "stiffness detected (long run of moderate h·ρ)";
+    internal const string ProbeReason = "stiffness detected (explicit step near its stability limit)";
     internal const string NonStiffReason = "no longer stiff";
     internal const string CheaperReason = "explicit method cheaper";
+
+    private const double ProbeCeiling = 4.0;     // a little above tsit5's real stability boundary (≈ 3.5)
 
     private readonly AutoSwitchingMethod _method;
     private readonly OdeStepper<double>[] _members;
@@ -49,6 +52,11 @@ internal sealed class AutoSwitchingStepper : OdeStepper<double>
     private long _rhsAtCheck;
     private double _tAtCheck;
     private long _memberRhsSeen;
+    private int _stepsToProbe;               // accepted explicit steps until the next power-iteration estimate of ρ
+    private int _probeInterval;              // doubled for the rest of the solve after an unconfirmed switch
+    private int _probeCount;                 // estimates in a row with h·ρ ≥ ProbeThreshold
+    private bool _probePending;
+    private double _lastProbeHRho = double.NaN;
 
     public AutoSwitchingStepper(AutoSwitchingMethod method, OdeProblem<double> problem, OdeStepper<double> nonStiff, OdeStepper<double> stiff)
         : base(problem.Rhs, problem.Dimension)
@@ -81,6 +89,8 @@ internal sealed class AutoSwitchingStepper : OdeStepper<double>
         _memories[1] = ControllerMemory.Initial;
         _stiffCount = _nonStiffCount = _plateauCount = 0;
         _plateauSteps = _method.PlateauSteps;
+        _probeInterval = _stepsToProbe = _method.ProbeInterval;
+        _probeCount = 0;
         _stiffCost = 0;
         _switchTo = -1;
         _segments.Clear();
@@ -96,6 +106,17 @@ internal sealed class AutoSwitchingStepper : OdeStepper<double>
         if (_active == ExplicitMember)
         {
             _explicitHRho = outcome == StepOutcome.Success && _detector is not null ? _detector.StiffnessEstimate(h, yNew) : double.NaN;
+            if (outcome == StepOutcome.Success && _probeInterval > 0 && _stepsToProbe <= 1)
+            {
+                // This step, if accepted, is the one at whose end ρ is estimated by power iteration.
+                yNew.CopyTo(_yCheck);
+                _tCheck = t + h;
+                _probePending = true;
+            }
+            else
+            {
+                _probePending = false;
+            }
         }
         else if (outcome == StepOutcome.Success && _stepsToCheck <= 1)
         {
@@ -138,6 +159,24 @@ internal sealed class AutoSwitchingStepper : OdeStepper<double>
             // by the stiff components (order reduction), as on ROBER at tight tolerances.
             _plateauCount = hRho > _method.PlateauThreshold ? _plateauCount + 1 : 0;
             if (_switchTo < 0 && _plateauCount >= _plateauSteps) RequestSwitch(StiffMember, PlateauReason, byPlateau: true);
+            // Hairer's estimate uses the direction y₁ − z₆, which at tight tolerances lies mostly in the smooth
+            // components and underestimates ρ; a periodic power iteration finds the dominant eigenvalue.
+            if (_probeInterval > 0 && --_stepsToProbe <= 0)
+            {
+                _stepsToProbe = _probeInterval;
+                if (_probePending && _switchTo < 0)
+                {
+                    _probePending = false;
+                    double rho = SpectralRadius(_tCheck, _yCheck);
+                    _lastProbeHRho = Math.Abs(stepSize) * rho;
+                    // Above the stability boundary the dominant eigenvalue cannot be a stiff (negative real) one: a
+                    // stable explicit step there is accuracy-limited (close encounters of bodies, unstable modes).
+                    bool nearLimit = _lastProbeHRho >= _method.ProbeThreshold && _lastProbeHRho <= ProbeCeiling;
+                    _probeCount = nearLimit ? _probeCount + 1 : 0;
+                    if (_probeCount >= _method.ProbeRuns && _explicitEvaluations / Math.Abs(stepSize) > _method.CostMargin * _stiffCost)
+                        RequestSwitch(StiffMember, ProbeReason, byPlateau: true);
+                }
+            }
         }
         else
         {
@@ -159,7 +198,11 @@ internal sealed class AutoSwitchingStepper : OdeStepper<double>
                 {
                     // A plateau switch the stiff member did not confirm (it went back at its first estimate): ask for a
                     // run twice as long next time.
-                    if (_enteredByPlateau && _stiffAccepted <= _method.CheckInterval && _plateauSteps < 1 << 24) _plateauSteps *= 2;
+                    if (_enteredByPlateau && _stiffAccepted <= _method.CheckInterval && _plateauSteps < 1 << 24)
+                    {
+                        _plateauSteps *= 2;
+                        _probeInterval *= 2;
+                    }
                     RequestSwitch(ExplicitMember, hRho <= _method.SwitchBackThreshold ? NonStiffReason : CheaperReason);
                     if (rho > 0) next = Math.CopySign(Math.Min(Math.Abs(next), 2.0 / rho), next);
                 }
@@ -198,7 +241,8 @@ internal sealed class AutoSwitchingStepper : OdeStepper<double>
             _members[_active].Start(tNew, yNew, _f);
             _memories[_active] = ControllerMemory.Initial;
             _segments.Add(new OdeMethodSegment(tNew, _names[_active], _switchReason));
-            _stiffCount = _nonStiffCount = _plateauCount = 0;
+            _stiffCount = _nonStiffCount = _plateauCount = _probeCount = 0;
+            _stepsToProbe = _probeInterval;
             _stepsToCheck = _method.CheckInterval;
             _stiffAccepted = 0;
             _enteredByPlateau = _switchByPlateau;
