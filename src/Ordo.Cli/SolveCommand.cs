@@ -23,7 +23,7 @@ internal static class SolveCommand
         var file = new Argument<string>("file") { Description = "The problem file (JSON, see docs/problem-files.md)." };
         var method = new Option<string>("--method", "-m")
         {
-            Description = "The method: auto (the default; for ODEs tsit5 switching to radau5 on stiff stretches, tsit5 with --dt) or a name from 'ordo methods' (ODE methods for ode files, minimization methods for minimize and least-squares files).",
+            Description = "The method: auto (the default; for ODEs tsit5 switching to rodas5p on stiff stretches, tsit5 with --dt) or a name from 'ordo methods' (ODE methods for ode files, minimization methods for minimize and least-squares files).",
             DefaultValueFactory = _ => "auto",
         };
         var rtol = new Option<string?>("--rtol") { Description = "ODE relative tolerance (default 1e-6).", HelpName = "R" };

@@ -73,7 +73,7 @@ public static class OdeMethods
     /// only). Sources: Shampine &amp; Reichelt (1997); Byrne &amp; Hindmarsh (1975); Hindmarsh et al. (2005); HNW II §III.5.</summary>
     public static BdfMethod Bdf => BdfMethod.Default;
 
-    /// <summary>"auto": tsit5 with Hairer's stiffness detection, switching to radau5 on stiff stretches and back
+    /// <summary>"auto": tsit5 with Hairer's stiffness detection, switching to rodas5p on stiff stretches and back
     /// (<see cref="OdeSolution{T}.MethodSegments"/> says which ran when). Sources: HNW I §IV.2; Petzold (1983);
     /// Rackauckas &amp; Nie (2017). The default of <c>ordo solve</c> for ODE files.</summary>
     public static AutoSwitchingMethod Auto => AutoSwitchingMethod.Default;
