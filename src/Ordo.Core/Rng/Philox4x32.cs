@@ -52,7 +52,23 @@ public static class Philox4x32
     /// <param name="key">The key.</param>
     /// <returns>The four output words.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Words4x32 Generate(Words4x32 counter, PhiloxKey key) => Generate(counter, key, Rounds);
+    public static Words4x32 Generate(Words4x32 counter, PhiloxKey key)
+    {
+        uint c0 = counter.X0, c1 = counter.X1, c2 = counter.X2, c3 = counter.X3;
+        uint k0 = key.K0, k1 = key.K1;
+        // Ten rounds written out; round r uses the key bumped r times (k + r·W mod 2³²).
+        Round(ref c0, ref c1, ref c2, ref c3, k0, k1);
+        Round(ref c0, ref c1, ref c2, ref c3, k0 + W0, k1 + W1);
+        Round(ref c0, ref c1, ref c2, ref c3, k0 + unchecked(2 * W0), k1 + unchecked(2 * W1));
+        Round(ref c0, ref c1, ref c2, ref c3, k0 + unchecked(3 * W0), k1 + unchecked(3 * W1));
+        Round(ref c0, ref c1, ref c2, ref c3, k0 + unchecked(4 * W0), k1 + unchecked(4 * W1));
+        Round(ref c0, ref c1, ref c2, ref c3, k0 + unchecked(5 * W0), k1 + unchecked(5 * W1));
+        Round(ref c0, ref c1, ref c2, ref c3, k0 + unchecked(6 * W0), k1 + unchecked(6 * W1));
+        Round(ref c0, ref c1, ref c2, ref c3, k0 + unchecked(7 * W0), k1 + unchecked(7 * W1));
+        Round(ref c0, ref c1, ref c2, ref c3, k0 + unchecked(8 * W0), k1 + unchecked(8 * W1));
+        Round(ref c0, ref c1, ref c2, ref c3, k0 + unchecked(9 * W0), k1 + unchecked(9 * W1));
+        return new Words4x32(c0, c1, c2, c3);
+    }
 
     /// <summary>Philox4x32 with a chosen number of rounds (the 7-round known-answer vectors use it).</summary>
     internal static Words4x32 Generate(Words4x32 counter, PhiloxKey key, int rounds)
@@ -66,15 +82,21 @@ public static class Philox4x32
                 k0 += W0;
                 k1 += W1;
             }
-            ulong p0 = (ulong)M0 * c0;
-            ulong p1 = (ulong)M1 * c2;
-            uint n0 = (uint)(p1 >> 32) ^ c1 ^ k0;
-            uint n2 = (uint)(p0 >> 32) ^ c3 ^ k1;
-            c0 = n0;
-            c1 = (uint)p1;
-            c2 = n2;
-            c3 = (uint)p0;
+            Round(ref c0, ref c1, ref c2, ref c3, k0, k1);
         }
         return new Words4x32(c0, c1, c2, c3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Round(ref uint c0, ref uint c1, ref uint c2, ref uint c3, uint k0, uint k1)
+    {
+        ulong p0 = (ulong)M0 * c0;
+        ulong p1 = (ulong)M1 * c2;
+        uint n0 = (uint)(p1 >> 32) ^ c1 ^ k0;
+        uint n2 = (uint)(p0 >> 32) ^ c3 ^ k1;
+        c0 = n0;
+        c1 = (uint)p1;
+        c2 = n2;
+        c3 = (uint)p0;
     }
 }
