@@ -112,6 +112,27 @@ public class VirtualBrownianTreeTests
     }
 
     [Fact]
+    public void A_deeper_tree_refines_the_same_coarse_path()
+    {
+        // Node values at dyadic points do not depend on L (sde.md §1.5): W and H̄ over [0, k/256] agree to rounding.
+        var coarse = new VirtualBrownianTree(0.0, 2.0, 2.0 / 256, 2, 99, 3);
+        var fine = new VirtualBrownianTree(0.0, 2.0, 2.0 / 4096, 2, 99, 3);
+        Assert.Equal(8, coarse.Depth);
+        Assert.Equal(12, fine.Depth);
+        for (int k = 1; k <= 256; k++)
+        {
+            double t = 2.0 * k / 256;
+            var (wc, hc) = Query(coarse, 0.0, t);
+            var (wf, hf) = Query(fine, 0.0, t);
+            for (int j = 0; j < 2; j++)
+            {
+                Assert.Equal(wc[j], wf[j], 1e-13);
+                Assert.Equal(hc[j], hf[j], 1e-13);
+            }
+        }
+    }
+
+    [Fact]
     public void Depth_follows_the_tolerance()
     {
         Assert.Equal(11, VirtualBrownianTree.DepthFor(2.0, Math.ScaleB(1.0, -10)));
