@@ -121,4 +121,31 @@ public class BrownianStatisticsTests(ITestOutputHelper output)
         double[] integral = w.Zip(h, (x, y) => 0.5 * x + y).ToArray();
         Near("3 Var ∫₀¹ W dt", 3 * MeanSquare(integral), 1, Math.Sqrt(2.0 / M));
     }
+
+    [Fact]
+    public void Whk_mode_gives_K_with_variance_h_over_720_independent_of_W_and_H()
+    {
+        double seVar = Math.Sqrt(2.0 / M), seCorr = 1 / Math.Sqrt(M);
+        foreach ((double s, double t) in new[] { (0.0, 1.0), (0.1, 0.35), (0.3, 0.3 + 1.0 / 256) })
+        {
+            double h = t - s;
+            var w = new double[M];
+            var a = new double[M];
+            var k = new double[M];
+            double[] dw = new double[1], dh = new double[1], dk = new double[1];
+            for (int p = 0; p < M; p++)
+            {
+                var tree = new VirtualBrownianTree(0.0, 1.0, Math.ScaleB(1.0, -8), 1, Seed, (ulong)p + 1, mode: BrownianTreeMode.WHK);
+                tree.Increment(s, t, dw, dh, dk);
+                (w[p], a[p], k[p]) = (dw[0], dh[0], dk[0]);
+            }
+            string at = $"WHK [{s}, {t:G6}]";
+            Near($"Var W/h {at}", MeanSquare(w) / h, 1, seVar);
+            Near($"12 Var H/h {at}", 12 * MeanSquare(a) / h, 1, seVar);
+            Near($"720 Var K/h {at}", 720 * MeanSquare(k) / h, 1, seVar);
+            Near($"Corr(W, H) {at}", Correlation(w, a), 0, seCorr);
+            Near($"Corr(W, K) {at}", Correlation(w, k), 0, seCorr);
+            Near($"Corr(H, K) {at}", Correlation(a, k), 0, seCorr);
+        }
+    }
 }

@@ -66,6 +66,32 @@ public class VirtualBrownianTreeTests
     }
 
     [Fact]
+    public void Whk_mode_is_order_independent_and_keeps_the_W_law()
+    {
+        var cached = new VirtualBrownianTree(0.0, 2.0, 1e-3, 2, 5, 1, mode: BrownianTreeMode.WHK);
+        var uncached = new VirtualBrownianTree(0.0, 2.0, 1e-3, 2, 5, 1, mode: BrownianTreeMode.WHK);
+        double[] times = Times(2_000, 8, 0.0, 2.0);
+        Span<double> w1 = stackalloc double[2], h1 = stackalloc double[2], k1 = stackalloc double[2];
+        Span<double> w2 = stackalloc double[2], h2 = stackalloc double[2], k2 = stackalloc double[2];
+        for (int i = 1; i < times.Length; i++)
+        {
+            double s = Math.Min(times[i - 1], times[i]), t = Math.Max(times[i - 1], times[i]);
+            if (t - s < cached.LeafWidth)
+                continue;
+            cached.Increment(s, t, w1, h1, k1);
+            uncached.ResetCache();
+            uncached.Increment(s, t, w2, h2, k2);
+            Assert.True(w1.SequenceEqual(w2) && h1.SequenceEqual(h2) && k1.SequenceEqual(k2), $"query {i}");
+            Assert.True(double.IsFinite(k1[0]) && double.IsFinite(k1[1]));
+        }
+        var wh = new VirtualBrownianTree(0.0, 2.0, 1e-3, 2, 5, 1);
+        Assert.Equal(BrownianTreeMode.WH, wh.Mode);
+        Assert.Throws<InvalidOperationException>(() => wh.Increment(0.0, 1.0, new double[2], new double[2], new double[2]));
+        Assert.Throws<ArgumentException>(() => cached.Increment(0.0, 1.0, new double[2], new double[2], new double[1]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new VirtualBrownianTree(0.0, 2.0, 1e-3, 2, 5, 1, mode: (BrownianTreeMode)7));
+    }
+
+    [Fact]
     public void Increments_are_additive()
     {
         const double t0 = -1.0, t1 = 3.0;
