@@ -91,6 +91,41 @@ public class VirtualBrownianTreeTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new VirtualBrownianTree(0.0, 2.0, 1e-3, 2, 5, 1, mode: (BrownianTreeMode)7));
     }
 
+    [Theory]
+    [InlineData(BrownianTreeMode.WH, 1UL)]
+    [InlineData(BrownianTreeMode.WH, 2UL)]
+    [InlineData(BrownianTreeMode.WHK, 1UL)]
+    [InlineData(BrownianTreeMode.WHK, 2UL)]
+    public void H_and_K_are_the_integrals_of_the_W_path(BrownianTreeMode mode, ulong stream)
+    {
+        // Pathwise: H̄ = ∫_s^u B_r dr and K̄ = ∫_s^u B_r ((s+u)/2 − r) dr of the tree's own W path (sde.md §1.1), by the
+        // trapezoid rule on N = 2¹⁴ points. The rule's error has standard deviation about δ√(h/12) for H̄ (δ = h/N; it
+        // is the sum of the sub-interval areas) and at most (h/2) times that for K̄; the bounds are 10 of those.
+        const int n = 1 << 14;
+        const double s = 0.2, u = 0.7, h = u - s, delta = h / n, mid = 0.5 * (s + u);
+        var tree = new VirtualBrownianTree(0.0, 1.0, Math.ScaleB(1.0, -20), 1, 31, stream, mode: mode);
+        double[] w = new double[1], a = new double[1], k = new double[1];
+        if (mode == BrownianTreeMode.WHK)
+            tree.Increment(s, u, w, a, k);
+        else
+            tree.Increment(s, u, w, a);
+        double wsu = w[0], hBar = h * a[0], kBar = h * h * k[0];
+        double integralH = 0, integralK = 0, previous = 0;
+        for (int i = 1; i <= n; i++)
+        {
+            double r = i == n ? u : s + i * delta;
+            tree.Increment(s, r, w);
+            double bPrev = previous - (i - 1) * delta / h * wsu, bNow = w[0] - (r - s) / h * wsu;
+            integralH += 0.5 * delta * (bPrev + bNow);
+            integralK += 0.5 * delta * (bPrev * (mid - (r - delta)) + bNow * (mid - r));
+            previous = w[0];
+        }
+        double scale = delta * Math.Sqrt(h / 12);
+        Assert.True(Math.Abs(integralH - hBar) <= 10 * scale, $"H̄ {hBar} vs ∫B {integralH}");
+        if (mode == BrownianTreeMode.WHK)
+            Assert.True(Math.Abs(integralK - kBar) <= 10 * scale * h / 2, $"K̄ {kBar} vs ∫B(m−r) {integralK}");
+    }
+
     [Fact]
     public void Increments_are_additive()
     {
