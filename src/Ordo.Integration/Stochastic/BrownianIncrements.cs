@@ -1,0 +1,144 @@
+using Ordo.Rng;
+
+namespace Ordo.Integration;
+
+/// <summary>
+/// Brownian increments on a fixed grid <c>t_n = t0 + n·h</c>, <c>n = 0..N</c> (sde.md §1.2, the fast path): per step and
+/// lane, <c>W_n = √h·z₀</c> and <c>H_n = √(h/12)·z₁</c> from one Philox4x32-10 block at counter
+/// <c>(lane, 0xF0000000, n mod 2³², n &gt;&gt; 32)</c> under the stream key of <see cref="CounterRng.StreamKey"/>, mapped by
+/// Box–Muller (<see cref="RandomMapping.Normals"/>). O(1) per step, random access, allocation-free and reproducible, but
+/// the path depends on <c>h</c>; use <see cref="VirtualBrownianTree"/> when step sizes vary. Increments over several steps
+/// are combined exactly with the Chen relations of sde.md §1.1 (Gaines &amp; Lyons 1997; Foster, Lyons &amp; Oberhauser 2020).
+/// </summary>
+public sealed class BrownianIncrements : IBrownianPath
+{
+    /// <summary>Word 1 of the counter of the grid's blocks (sde.md §1.2; disjoint from the tree's <c>ℓ + 256q</c>, <c>ℓ ≤ 62</c>, <c>q ≤ 4</c>).</summary>
+    public const uint GridTag = 0xF0000000;
+
+    private const double GridSlack = 1e-9;
+
+    private readonly PhiloxKey _key;
+    private readonly double _sqrtH, _sqrtHOver12;
+
+    /// <summary>Creates the grid.</summary>
+    /// <param name="t0">The start time.</param>
+    /// <param name="stepSize">The step <c>h &gt; 0</c>.</param>
+    /// <param name="steps">The number of steps <c>N ≥ 1</c>; the grid ends at <c>t0 + N·h</c>.</param>
+    /// <param name="lanes">The number of Brownian components, <c>≥ 1</c>.</param>
+    /// <param name="seed">The 64-bit seed.</param>
+    /// <param name="stream">The stream (trajectory) id.</param>
+    /// <exception cref="ArgumentException">A non-finite <c>t0</c> or end, <c>h ≤ 0</c>, <c>steps &lt; 1</c> or <c>lanes &lt; 1</c>.</exception>
+    public BrownianIncrements(double t0, double stepSize, long steps, int lanes, ulong seed, ulong stream = 0)
+    {
+        if (!double.IsFinite(t0))
+            throw new ArgumentOutOfRangeException(nameof(t0), t0, "The start time must be finite.");
+        if (!(stepSize > 0) || !double.IsFinite(stepSize))
+            throw new ArgumentOutOfRangeException(nameof(stepSize), stepSize, "The step size must be positive and finite.");
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(lanes, 1);
+        T0 = t0;
+        StepSize = stepSize;
+        Steps = steps;
+        T1 = t0 + steps * stepSize;
+        if (!double.IsFinite(T1))
+            throw new ArgumentException($"The grid end t0 + N·h = {T1} is not finite.", nameof(steps));
+        Lanes = lanes;
+        Seed = seed;
+        Stream = stream;
+        _key = new CounterRng(seed).StreamKey(stream);
+        _sqrtH = Math.Sqrt(stepSize);
+        _sqrtHOver12 = Math.Sqrt(stepSize / 12.0);
+    }
+
+    /// <inheritdoc />
+    public int Lanes { get; }
+
+    /// <inheritdoc />
+    public double T0 { get; }
+
+    /// <inheritdoc />
+    public double T1 { get; }
+
+    /// <summary>The step <c>h</c>.</summary>
+    public double StepSize { get; }
+
+    /// <summary>The number of steps <c>N</c>.</summary>
+    public long Steps { get; }
+
+    /// <summary>The seed.</summary>
+    public ulong Seed { get; }
+
+    /// <summary>The stream (trajectory) id.</summary>
+    public ulong Stream { get; }
+
+    /// <summary>Writes <c>W</c> and <c>H</c> of step <c>n</c> (the interval <c>[t_n, t_{n+1}]</c>) of all lanes: one Philox block per lane.</summary>
+    /// <param name="n">The step index, <c>0 ≤ n &lt; N</c>.</param>
+    /// <param name="dW">Receives <see cref="Lanes"/> increments.</param>
+    /// <param name="h">Receives <see cref="Lanes"/> space-time Lévy areas.</param>
+    /// <exception cref="ArgumentException">An index outside the grid or a span shorter than <see cref="Lanes"/>.</exception>
+    public void Step(long n, Span<double> dW, Span<double> h)
+    {
+        if (n < 0 || n >= Steps)
+            throw new ArgumentOutOfRangeException(nameof(n), n, $"The step index must lie in [0, {Steps}).");
+        CheckSpans(dW.Length, h.Length);
+        for (int j = 0; j < Lanes; j++)
+            Draw(j, (ulong)n, out dW[j], out h[j]);
+    }
+
+    /// <inheritdoc />
+    /// <remarks><paramref name="s"/> and <paramref name="t"/> must be grid points (to a relative 10⁻⁹ of <c>h</c>).</remarks>
+    public void Increment(double s, double t, Span<double> dW) => IncrementCore(s, t, dW, Span<double>.Empty, false);
+
+    /// <inheritdoc />
+    /// <remarks><paramref name="s"/> and <paramref name="t"/> must be grid points (to a relative 10⁻⁹ of <c>h</c>).</remarks>
+    public void Increment(double s, double t, Span<double> dW, Span<double> h) => IncrementCore(s, t, dW, h, true);
+
+    private void IncrementCore(double s, double t, Span<double> dW, Span<double> hOut, bool withH)
+    {
+        long i = GridIndex(s, nameof(s)), k = GridIndex(t, nameof(t));
+        if (i > k)
+            throw new ArgumentException($"The interval [{s}, {t}] is reversed: s must not exceed t.", nameof(s));
+        CheckSpans(dW.Length, withH ? hOut.Length : Lanes);
+        double h = StepSize;
+        for (int j = 0; j < Lanes; j++)
+        {
+            // Chen: H̄_{a,c} = H̄_{a,b} + H̄_{b,c} + ½(h₂ W_{a,b} − h₁ W_{b,c}), with H̄ = length·H.
+            double w = 0, hBar = 0, length = 0;
+            for (long n = i; n < k; n++)
+            {
+                Draw(j, (ulong)n, out double wn, out double hn);
+                hBar += h * hn + 0.5 * (h * w - length * wn);
+                w += wn;
+                length += h;
+            }
+            dW[j] = w;
+            if (withH)
+                hOut[j] = k > i ? hBar / length : 0.0;
+        }
+    }
+
+    private void Draw(int lane, ulong n, out double w, out double h)
+    {
+        Words4x32 block = Philox4x32.Generate(new Words4x32((uint)lane, GridTag, (uint)n, (uint)(n >> 32)), _key);
+        RandomMapping.Normals(block, out double z0, out double z1);
+        w = _sqrtH * z0;
+        h = _sqrtHOver12 * z1;
+    }
+
+    private long GridIndex(double t, string name)
+    {
+        if (!(t >= T0 - GridSlack * StepSize && t <= T1 + GridSlack * StepSize))
+            throw new ArgumentOutOfRangeException(name, t, $"The time must lie in [{T0}, {T1}].");
+        double x = (t - T0) / StepSize;
+        double n = Math.Round(x);
+        if (Math.Abs(x - n) > GridSlack * Math.Max(1.0, n))
+            throw new ArgumentException($"The time {t} is not a grid point t0 + n·h (h = {StepSize}).", name);
+        return (long)n;
+    }
+
+    private void CheckSpans(int dWLength, int hLength)
+    {
+        if (dWLength < Lanes || hLength < Lanes)
+            throw new ArgumentException($"The destination spans must hold at least {Lanes} values (one per lane).");
+    }
+}
