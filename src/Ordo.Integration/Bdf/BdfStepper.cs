@@ -13,7 +13,7 @@ namespace Ordo.Integration;
 /// </summary>
 internal sealed class BdfStepper : OdeStepper<double>
 {
-    private const double Eps = 2.220446049250313e-16;
+    private readonly OdeFunction<double> _countingRhs;
     private const int MaxNewton = 3;                  // corrector iterations per attempt (CVODE's maxcor)
     private const double NewtonCoefficient = 0.03;    // Newton error ≤ 0.03 of the local-error tolerance (CVODE: 0.1; see docs)
     private const double RateDecay = 0.3;             // CVODE's CRDOWN: the remembered rate decays by at most this factor
@@ -59,11 +59,12 @@ internal sealed class BdfStepper : OdeStepper<double>
     public BdfStepper(OdeFunction<double> rhs, OdeJacobian<double>? jacobian, int dimension, int maxOrder, bool ndf,
         Jacobians.JacobianSparsity? structure = null) : base(rhs, dimension)
     {
+        _countingRhs = Evaluate;   // f with the stepper's count, for differenced Jacobians (one delegate, made once)
         // A structured Jacobian (grouped differences, banded LU), or a large dense one with an exact Jacobian (the
         // system LAPACK from n ≥ DenseSolver.LapackThreshold), goes through IterationMatrix; small dense systems and
         // differenced dense Jacobians keep the in-place DenseLU and RADAU5's increments below.
         if (structure is not null || (jacobian is not null && dimension >= Ordo.LinearAlgebra.DenseSolver.LapackThreshold && Ordo.LinearAlgebra.Lapack.IsAvailable))
-            _matrix = new Jacobians.IterationMatrix(dimension, Evaluate, jacobian, structure);
+            _matrix = new Jacobians.IterationMatrix(dimension, _countingRhs, jacobian, structure);
         int n = dimension;
         _n = n;
         _maxOrder = maxOrder;
@@ -282,16 +283,7 @@ internal sealed class BdfStepper : OdeStepper<double>
         }
         else
         {
-            y.CopyTo(_work);
-            for (int k = 0; k < n; k++)
-            {
-                double yk = _work[k];
-                _work[k] = yk + Math.Sqrt(Eps * Math.Max(1e-5, Math.Abs(yk)));
-                double increment = _work[k] - yk;
-                Evaluate(t, _work, _delta);
-                _work[k] = yk;
-                for (int i = 0; i < n; i++) _j[i * n + k] = (_delta[i] - f[i]) / increment;
-            }
+            Jacobians.Radau5Differences.Compute(_countingRhs, t, y, f, _j, _work, _delta);
         }
         JacobianEvaluations++;
         _needJacobian = false;

@@ -24,7 +24,6 @@ namespace Ordo.Integration;
 /// </remarks>
 public sealed class VariableStepBdf2
 {
-    private const double Eps = 2.220446049250313e-16;
 
     private readonly OdeFunction<double> _rhs;
     private readonly OdeJacobian<double>? _jacobian;
@@ -172,17 +171,8 @@ public sealed class VariableStepBdf2
             _rhs(t, y, _fBase);
             RhsEvaluations++;
             if (!Blas1.AllFinite<double>(_fBase)) return Bdf2Status.NonFiniteValue;
-            y.CopyTo(_delta);
-            for (int c = 0; c < n; c++)
-            {
-                double yc = _delta[c];
-                double h = Math.Sqrt(Eps * Math.Max(1e-5, Math.Abs(yc)));
-                _delta[c] = yc + h;
-                _rhs(t, _delta, _f);
-                RhsEvaluations++;
-                _delta[c] = yc;
-                for (int i = 0; i < n; i++) _j[i * n + c] = (_f[i] - _fBase[i]) / h;
-            }
+            Jacobians.Radau5Differences.Compute(_rhs, t, y, _fBase, _j, _delta, _f);
+            RhsEvaluations += n;
         }
         JacobianEvaluations++;
         if (!Blas1.AllFinite<double>(_j)) return Bdf2Status.NonFiniteValue;

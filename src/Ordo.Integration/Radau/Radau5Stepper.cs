@@ -11,6 +11,7 @@ namespace Ordo.Integration;
 internal sealed class Radau5Stepper : OdeStepper<double>
 {
     private const double Eps = 2.220446049250313e-16;
+    private readonly OdeFunction<double> _countingRhs;
     private const int MaxNewton = 7;
     private const double Safety = 0.9;
     private const double ThetaReuse = 0.001;
@@ -29,6 +30,7 @@ internal sealed class Radau5Stepper : OdeStepper<double>
 
     public Radau5Stepper(OdeFunction<double> rhs, OdeJacobian<double>? jacobian, int dimension) : base(rhs, dimension)
     {
+        _countingRhs = Evaluate;   // f with the stepper's count, for differenced Jacobians (one delegate, made once)
         int n = dimension;
         _n = n;
         _jacobian = jacobian;
@@ -72,17 +74,7 @@ internal sealed class Radau5Stepper : OdeStepper<double>
         }
         else
         {
-            int n = _n;
-            y.CopyTo(_y);
-            for (int k = 0; k < n; k++)
-            {
-                double yk = _y[k];
-                double delta = Math.Sqrt(Eps * Math.Max(1e-5, Math.Abs(yk)));
-                _y[k] = yk + delta;
-                Evaluate(t, _y, _tmp);
-                _y[k] = yk;
-                for (int i = 0; i < n; i++) _j[i * n + k] = (_tmp[i] - _f0[i]) / delta;
-            }
+            Jacobians.Radau5Differences.Compute(_countingRhs, t, y, _f0, _j, _y, _tmp);
         }
         JacobianEvaluations++;
         _needJacobian = false;
