@@ -17,7 +17,7 @@ public sealed class BrownianIncrements : IBrownianPath
 
     private const double GridSlack = 1e-9;
 
-    private readonly PhiloxKey _key;
+    private PhiloxKey _key;
     private readonly double _sqrtH, _sqrtHOver12;
 
     /// <summary>Creates the grid.</summary>
@@ -69,7 +69,16 @@ public sealed class BrownianIncrements : IBrownianPath
     public ulong Seed { get; }
 
     /// <summary>The stream (trajectory) id.</summary>
-    public ulong Stream { get; }
+    public ulong Stream { get; private set; }
+
+    /// <summary>Switches to another stream of the same seed (another path of an ensemble) without allocating.</summary>
+    /// <param name="stream">The stream (trajectory) id.</param>
+    public void Reset(ulong stream)
+    {
+        if (stream == Stream) return;
+        Stream = stream;
+        _key = new CounterRng(Seed).StreamKey(stream);
+    }
 
     /// <summary>Writes <c>W</c> and <c>H</c> of step <c>n</c> (the interval <c>[t_n, t_{n+1}]</c>) of all lanes: one Philox block per lane.</summary>
     /// <param name="n">The step index, <c>0 ≤ n &lt; N</c>.</param>

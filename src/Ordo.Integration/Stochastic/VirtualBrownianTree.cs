@@ -52,7 +52,7 @@ public sealed class VirtualBrownianTree : IBrownianPath
     private readonly int _lanes;
     private readonly int _depth;
     private readonly double _t0, _t1, _span, _sqrtSpan, _leafWidth;
-    private readonly PhiloxKey _key;
+    private PhiloxKey _key;
     private readonly bool _allowSubLeaf;
     private readonly bool _withK;
 
@@ -146,7 +146,26 @@ public sealed class VirtualBrownianTree : IBrownianPath
         _pointH = new double[2 * lanes];
         _pointK = _withK ? new double[2 * lanes] : [];
 
-        for (int j = 0; j < lanes; j++)
+        InitializeRoot();
+    }
+
+    /// <summary>
+    /// Switches the tree to another stream of the same seed (another path of an ensemble) without allocating: the
+    /// answers are then those of a new tree built with that stream.
+    /// </summary>
+    /// <param name="stream">The stream (trajectory) id.</param>
+    public void Reset(ulong stream)
+    {
+        if (stream == Stream) return;
+        Stream = stream;
+        _key = new CounterRng(Seed).StreamKey(stream);
+        InitializeRoot();
+        ResetCache();
+    }
+
+    private void InitializeRoot()
+    {
+        for (int j = 0; j < _lanes; j++)
         {
             NodeNormals(j, 0, 0, 0, out double n0, out double n1);
             _wsu[j] = n0;
@@ -178,7 +197,7 @@ public sealed class VirtualBrownianTree : IBrownianPath
     public ulong Seed { get; }
 
     /// <summary>The stream (trajectory) id.</summary>
-    public ulong Stream { get; }
+    public ulong Stream { get; private set; }
 
     /// <summary>The depth <c>L</c>: the smallest integer with <c>(t1 − t0)·2^−L ≤ tol</c>, at most <see cref="MaxDepth"/> (sde.md §1.5).</summary>
     public int Depth => _depth;

@@ -1,0 +1,205 @@
+namespace Ordo.Integration;
+
+/// <summary>
+/// The one SDE solve loop, written once for every method: fixed steps on the counter-based grid (sde.md §1.2) or
+/// adaptive steps on a virtual Brownian tree, where a rejected step is retried as another query of the same path
+/// (never a redraw: sde.md §4.2). One instance per thread; <see cref="Run"/> solves one path and allocates nothing
+/// once warm (apart from the saved states the caller asked for).
+/// </summary>
+internal sealed class SdePathIntegrator
+{
+    private readonly SdeProblem _problem;
+    private readonly SdeMethod _method;
+    private readonly SdeOptions _options;
+    private readonly SdeStepper _stepper;
+    private readonly IStepSizeController _controller;
+    private readonly double[] _y, _yNew, _err, _dW, _dH, _atol;
+    private readonly bool _adaptive;
+    private readonly int _fixedSteps;
+    private readonly double _fixedH, _minStep, _leaf;
+    private readonly VirtualBrownianTree? _tree;
+    private readonly int[] _saveGridIndex = [];
+    private BrownianIncrements? _grid;
+
+    private readonly IBrownianPath? _external;
+
+    public SdePathIntegrator(SdeProblem problem, SdeMethod method, SdeOptions options, IBrownianPath? path = null)
+    {
+        if (path is not null)
+        {
+            if (path.Lanes != problem.NoiseDimension)
+                throw new ArgumentException($"The Brownian path has {path.Lanes} lanes but the problem has {problem.NoiseDimension} Wiener processes.", nameof(path));
+            if (path.T0 > problem.T0 || path.T1 < problem.T1)
+                throw new ArgumentException($"The Brownian path covers [{path.T0}, {path.T1}], which does not contain [{problem.T0}, {problem.T1}].", nameof(path));
+            _external = path;
+        }
+        _problem = problem;
+        _method = method;
+        _options = options;
+        _stepper = method.CreateStepper(problem);
+        int d = problem.Dimension, m = problem.NoiseDimension;
+        _y = new double[d];
+        _yNew = new double[d];
+        _err = new double[d];
+        _dW = new double[m];
+        _dH = new double[m];
+        _atol = new double[d];
+        Array.Fill(_atol, options.AbsoluteTolerance);
+        double span = problem.T1 - problem.T0;
+        _adaptive = options.FixedStep is null;
+        if (!_adaptive)
+        {
+            _fixedSteps = (int)Math.Max(1, Math.Ceiling(span / options.FixedStep!.Value * (1 - 1e-12)));
+            _fixedH = span / _fixedSteps;
+            if (options.SaveTimes is { } times)
+            {
+                _saveGridIndex = new int[times.Count];
+                for (int i = 0; i < times.Count; i++)
+                {
+                    double x = (times[i] - problem.T0) / _fixedH;
+                    if (Math.Abs(x - Math.Round(x)) > 1e-9 * Math.Max(1, x))
+                        throw new ArgumentException($"With fixed steps of {_fixedH:g6} the save time {times[i]} is not a grid point t0 + n·h.", nameof(options));
+                    _saveGridIndex[i] = (int)Math.Round(x);
+                }
+            }
+            _controller = null!;
+        }
+        else
+        {
+            if (!method.HasErrorEstimate)
+                throw new ArgumentException($"Method '{method.Name}' has no error estimate: give a fixed step (SdeOptions.FixedStep, --dt).", nameof(method));
+            double tol = options.BrownianTolerance ?? span * Math.ScaleB(1.0, -20);
+            if (_external is null)
+            {
+                _tree = new VirtualBrownianTree(problem.T0, problem.T1, tol, m, options.Seed, options.Stream, allowSubLeafIncrements: true);
+                _leaf = _tree.LeafWidth;
+            }
+            else _leaf = _external is VirtualBrownianTree vbt ? vbt.LeafWidth : 0;
+            _minStep = options.MinStep ?? _leaf;
+            _controller = options.Controller ?? method.DefaultController(problem);
+        }
+    }
+
+    public SdeStepper Stepper => _stepper;
+
+    /// <summary>The state at the end of the last <see cref="Run"/>.</summary>
+    public ReadOnlySpan<double> State => _y;
+
+    /// <summary>Solves path <paramref name="stream"/>; saved states go to <paramref name="save"/> when not null.</summary>
+    public (SdeStatus Status, double Time, SdeStats Stats) Run(ulong stream, SdeRecorder? save)
+    {
+        _stepper.DriftEvaluations = 0;
+        _stepper.DiffusionEvaluations = 0;
+        _problem.InitialState.CopyTo(_y);
+        if (save is { Steps: true }) save.Record(_problem.T0, _y, -1);
+        return _adaptive ? RunAdaptive(stream, save) : RunFixed(stream, save);
+    }
+
+    private (SdeStatus, double, SdeStats) RunFixed(ulong stream, SdeRecorder? save)
+    {
+        if (_external is null)
+        {
+            _grid ??= new BrownianIncrements(_problem.T0, _fixedH, _fixedSteps, _problem.NoiseDimension, _options.Seed, stream);
+            _grid.Reset(stream);
+        }
+        var token = _options.CancellationToken;
+        double t = _problem.T0;
+        Span<double> dH = _method.UsesLevyArea ? _dH : Span<double>.Empty;
+        int n = 0, nextSave = 0;
+        SdeStatus status = SdeStatus.Success;
+        for (; n < _fixedSteps; n++)
+        {
+            if (n >= _options.MaxSteps) { status = SdeStatus.MaxStepsReached; break; }
+            token.ThrowIfCancellationRequested();
+            double tNext = n + 1 == _fixedSteps ? _problem.T1 : _problem.T0 + (n + 1) * _fixedH;
+            if (_external is null) _grid!.Step(n, _dW, _dH);
+            else if (dH.IsEmpty) _external.Increment(t, tNext, _dW);
+            else _external.Increment(t, tNext, _dW, dH);
+            _stepper.Step(t, tNext - t, _y, _dW, dH, _yNew, _err);
+            if (!AllFinite(_yNew)) { status = SdeStatus.NonFiniteValue; break; }
+            _yNew.CopyTo(_y, 0);
+            t = tNext;
+            int saveIndex = -1;
+            if (nextSave < _saveGridIndex.Length && _saveGridIndex[nextSave] == n + 1) saveIndex = nextSave++;
+            if (save is not null && (save.Steps || saveIndex >= 0)) save.Record(t, _y, saveIndex);
+        }
+        return (status, t, new SdeStats(_stepper.DriftEvaluations, _stepper.DiffusionEvaluations, n, 0));
+    }
+
+    private (SdeStatus, double, SdeStats) RunAdaptive(ulong stream, SdeRecorder? save)
+    {
+        IBrownianPath tree = _external ?? _tree!;
+        _tree?.Reset(stream);
+        var token = _options.CancellationToken;
+        double t0 = _problem.T0, t1 = _problem.T1;
+        double t = t0;
+        double h = Math.Min(_options.InitialStep ?? 0.01 * (t1 - t0), _options.MaxStep);
+        var memory = ControllerMemory.Initial;
+        IReadOnlyList<double>? saveTimes = _options.SaveTimes;
+        int nextSave = 0;
+        long accepted = 0, rejected = 0;
+        Span<double> dH = _method.UsesLevyArea ? _dH : Span<double>.Empty;
+        SdeStatus status = SdeStatus.Success;
+        while (t < t1)
+        {
+            if (accepted + rejected >= _options.MaxSteps) { status = SdeStatus.MaxStepsReached; break; }
+            token.ThrowIfCancellationRequested();
+            double stop = saveTimes is not null && nextSave < saveTimes.Count ? saveTimes[nextSave] : t1;
+            h = Math.Min(h, _options.MaxStep);
+            if (h < _minStep)
+            {
+                status = SdeStatus.StepSizeTooSmall;
+                break;
+            }
+            double tEnd = t + h;
+            // Land exactly on the stop; never leave a remainder shorter than the minimum step.
+            if (tEnd >= stop || stop - tEnd < _minStep) tEnd = stop;
+            double hStep = tEnd - t;
+            if (dH.IsEmpty) tree.Increment(t, tEnd, _dW);
+            else tree.Increment(t, tEnd, _dW, dH);
+            _stepper.Step(t, hStep, _y, _dW, dH, _yNew, _err);
+            double norm = AllFinite(_yNew) ? ErrorNorm.WeightedRms<double>(_err, _y, _yNew, _atol, _options.RelativeTolerance) : double.PositiveInfinity;
+            if (double.IsNaN(norm)) norm = double.PositiveInfinity;
+            StepSizeDecision decision = _controller.Decide(hStep, norm, ref memory);
+            if (decision.Accept)
+            {
+                accepted++;
+                t = tEnd;
+                _yNew.CopyTo(_y, 0);
+                int saveIndex = -1;
+                if (saveTimes is not null && nextSave < saveTimes.Count && tEnd == saveTimes[nextSave]) saveIndex = nextSave++;
+                if (save is not null && (save.Steps || saveIndex >= 0)) save.Record(t, _y, saveIndex);
+            }
+            else
+            {
+                rejected++;
+                if (double.IsPositiveInfinity(norm) && decision.NextStepSize < _minStep)
+                {
+                    status = SdeStatus.NonFiniteValue;
+                    break;
+                }
+            }
+            h = decision.NextStepSize;
+        }
+        return (status, t, new SdeStats(_stepper.DriftEvaluations, _stepper.DiffusionEvaluations, accepted, rejected));
+    }
+
+    internal static bool AllFinite(ReadOnlySpan<double> v)
+    {
+        for (int i = 0; i < v.Length; i++)
+            if (!double.IsFinite(v[i])) return false;
+        return true;
+    }
+}
+
+/// <summary>Receives the states a solve records: every accepted step when <see cref="Steps"/> is set, and the states at
+/// the requested save times (with their index).</summary>
+internal abstract class SdeRecorder
+{
+    /// <summary>True to record every accepted step (and t0).</summary>
+    public abstract bool Steps { get; }
+
+    /// <summary>Records the state <paramref name="y"/> at <paramref name="t"/>; <paramref name="saveTimeIndex"/> is the index in
+    /// SdeOptions.SaveTimes, or −1 for a plain step.</summary>
+    public abstract void Record(double t, ReadOnlySpan<double> y, int saveTimeIndex);
+}

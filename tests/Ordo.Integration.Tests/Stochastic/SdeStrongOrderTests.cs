@@ -1,0 +1,139 @@
+namespace Ordo.Integration.Tests.Stochastic;
+
+/// <summary>
+/// Strong orders by the recipe of sde.md §5.2: the same Brownian path (one virtual Brownian tree per path, queried at
+/// the grid points of every level) at h = 2⁻³ … 2⁻⁷, the mean absolute error at t = 1 against the exact solution (or a
+/// fine reference on the same path), and the least-squares slope asserted inside the windows of §5.2 (measured over
+/// 12 seeds by the reference python; fixed seeds here, so the tests are deterministic).
+/// </summary>
+public class SdeStrongOrderTests(ITestOutputHelper output)
+{
+    private static readonly double[] Steps = [1.0 / 8, 1.0 / 16, 1.0 / 32, 1.0 / 64, 1.0 / 128];
+
+    private delegate void Exact(VirtualBrownianTree tree, Span<double> x);
+
+    private double[] Slopes(SdeProblem problem, SdeMethod[] methods, int paths, Exact exact, ulong seed = 2026, double treeTol = 1.0 / 512)
+    {
+        int d = problem.Dimension;
+        var errors = new double[methods.Length, Steps.Length];
+        var reference = new double[d];
+        var tree = new VirtualBrownianTree(0, 1, treeTol, problem.NoiseDimension, seed);
+        for (int p = 0; p < paths; p++)
+        {
+            tree.Reset((ulong)p);
+            exact(tree, reference);
+            for (int k = 0; k < methods.Length; k++)
+                for (int l = 0; l < Steps.Length; l++)
+                {
+                    var sol = Sde.Solve(problem, methods[k], new SdeOptions { FixedStep = Steps[l] }, tree);
+                    Assert.Equal(SdeStatus.Success, sol.Status);
+                    double e2 = 0;
+                    for (int i = 0; i < d; i++) e2 += (sol.Y[i] - reference[i]) * (sol.Y[i] - reference[i]);
+                    errors[k, l] += Math.Sqrt(e2) / paths;
+                }
+        }
+        var slopes = new double[methods.Length];
+        for (int k = 0; k < methods.Length; k++)
+        {
+            var e = new double[Steps.Length];
+            for (int l = 0; l < Steps.Length; l++) e[l] = errors[k, l];
+            slopes[k] = SdeReferenceProblems.Slope(Steps, e);
+            output.WriteLine($"{problem.Name} {methods[k].Name,-16} slope {slopes[k]:F3}   errors {string.Join(" ", e.Select(v => v.ToString("E2")))}");
+        }
+        return slopes;
+    }
+
+    private static void InWindow(double slope, double lo, double hi, string what) =>
+        Assert.True(slope >= lo && slope <= hi, $"{what}: strong order {slope:F3} outside [{lo}, {hi}]");
+
+    private static Exact ScalarExact(Func<double, double> solution) => (tree, x) =>
+    {
+        Span<double> w = stackalloc double[1];
+        tree.Increment(0, 1, w);
+        x[0] = solution(w[0]);
+    };
+
+    [Fact]
+    public void Geometric_brownian_motion()
+    {
+        SdeMethod[] methods = [EulerMaruyama.Instance, Milstein.Instance, StochasticHeun.Instance, SriMethod.Sriw1];
+        double[] s = Slopes(SdeReferenceProblems.Gbm(), methods, 1000, ScalarExact(w => SdeReferenceProblems.GbmExact(w)));
+        InWindow(s[0], 0.38, 0.62, "GBM euler-maruyama");
+        InWindow(s[1], 0.88, 1.10, "GBM milstein");
+        InWindow(s[2], 0.88, 1.10, "GBM stochastic-heun");
+        InWindow(s[3], 1.30, 1.62, "GBM sriw1");
+    }
+
+    [Fact]
+    public void Geometric_brownian_motion_with_differenced_diffusion_derivatives()
+    {
+        // No exact ∂g: Milstein's g·g' and Heun's Itô→Stratonovich correction come from central differences.
+        SdeMethod[] methods = [Milstein.Instance, StochasticHeun.Instance];
+        double[] s = Slopes(SdeReferenceProblems.Gbm(exactDerivative: false), methods, 500, ScalarExact(w => SdeReferenceProblems.GbmExact(w)));
+        InWindow(s[0], 0.88, 1.10, "GBM milstein (FD)");
+        InWindow(s[1], 0.88, 1.10, "GBM stochastic-heun (FD)");
+    }
+
+    [Fact]
+    public void Sinh_problem_with_nonlinear_diffusion()
+    {
+        SdeMethod[] methods = [EulerMaruyama.Instance, Milstein.Instance, StochasticHeun.Instance, SriMethod.Sriw1];
+        double[] s = Slopes(SdeReferenceProblems.Sinh(), methods, 1000, ScalarExact(SdeReferenceProblems.SinhExact));
+        InWindow(s[0], 0.38, 0.62, "SINH euler-maruyama");
+        InWindow(s[1], 0.88, 1.10, "SINH milstein");
+        InWindow(s[2], 0.88, 1.10, "SINH stochastic-heun");
+        InWindow(s[3], 1.30, 1.62, "SINH sriw1");
+    }
+
+    [Fact]
+    public void Nonlinear_additive_noise_shows_order_one_and_a_half()
+    {
+        // Reference: SRA3 with h = 2⁻¹¹ on the same path (its error there is ~1e-6, far below the errors fitted).
+        var problem = SdeReferenceProblems.NonlinearAdditive();
+        SdeMethod[] methods = [EulerMaruyama.Instance, StochasticHeun.Instance, AdditiveSrkMethod.Sea,
+            SraMethod.Sra1, AdditiveSrkMethod.ShArk, SraMethod.Sra3, SraMethod.Sosra, SriMethod.Sriw1];
+        double[] s = Slopes(problem, methods, 500, FineReference(problem), treeTol: 1.0 / 4096);
+        for (int k = 0; k < 3; k++) InWindow(s[k], 0.90, 1.12, $"NLADD {methods[k].Name}");
+        for (int k = 3; k < methods.Length; k++) InWindow(s[k], 1.40, 1.80, $"NLADD {methods[k].Name}");
+    }
+
+    [Fact]
+    public void Ornstein_uhlenbeck_linear_drift_gives_order_two_for_the_order_one_and_a_half_methods()
+    {
+        var problem = SdeReferenceProblems.Ou();
+        SdeMethod[] methods = [EulerMaruyama.Instance, StochasticHeun.Instance, AdditiveSrkMethod.Sea,
+            SraMethod.Sra1, AdditiveSrkMethod.ShArk, SraMethod.Sra3];
+        double[] s = Slopes(problem, methods, 500, FineReference(problem), treeTol: 1.0 / 4096);
+        for (int k = 0; k < 3; k++) InWindow(s[k], 0.90, 1.15, $"OU {methods[k].Name}");
+        for (int k = 3; k < methods.Length; k++) InWindow(s[k], 1.90, 2.20, $"OU {methods[k].Name}");
+    }
+
+    [Fact]
+    public void Time_dependent_additive_noise_uses_the_correction_term()
+    {
+        SdeMethod[] methods = [SraMethod.Sra1, AdditiveSrkMethod.ShArk, StochasticHeun.Instance];
+        double[] s = Slopes(SdeReferenceProblems.Add(), methods, 300, ScalarExact(SdeReferenceProblems.AddExact));
+        foreach (var (slope, m) in s.Zip(methods)) InWindow(slope, 1.85, 2.20, $"ADD {m.Name}");
+    }
+
+    [Fact]
+    public void Commutative_two_dimensional_noise()
+    {
+        SdeMethod[] methods = [EulerMaruyama.Instance, Milstein.Instance, StochasticHeun.Instance];
+        double[] s = Slopes(SdeReferenceProblems.Commutative2(), methods, 1000, (tree, x) =>
+        {
+            Span<double> w = stackalloc double[2];
+            tree.Increment(0, 1, w);
+            SdeReferenceProblems.Commutative2Exact(w[0], w[1], x);
+        });
+        InWindow(s[0], 0.45, 0.75, "COMM2 euler-maruyama");
+        InWindow(s[1], 0.90, 1.15, "COMM2 milstein");
+        InWindow(s[2], 0.90, 1.15, "COMM2 stochastic-heun");
+    }
+
+    private static Exact FineReference(SdeProblem problem) => (tree, x) =>
+    {
+        var sol = Sde.Solve(problem, SraMethod.Sra3, new SdeOptions { FixedStep = 1.0 / 2048 }, tree);
+        sol.Y.CopyTo(x);
+    };
+}
