@@ -146,7 +146,7 @@ internal sealed class SdePathIntegrator
             token.ThrowIfCancellationRequested();
             double stop = saveTimes is not null && nextSave < saveTimes.Count ? saveTimes[nextSave] : t1;
             h = Math.Min(h, _options.MaxStep);
-            if (h < _minStep)
+            if (h < _minStep || h <= 10 * FloatingPoint.Epsilon * Math.Abs(t) || t + h == t)
             {
                 status = SdeStatus.StepSizeTooSmall;
                 break;
