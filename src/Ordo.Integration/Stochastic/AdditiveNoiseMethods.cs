@@ -53,49 +53,26 @@ public sealed class SraMethod : SdeMethod
     /// <summary>SOSRA.</summary>
     public static SraMethod Sosra { get; } = new("sosra", SraTableau.Sosra, 2, "SOSRA (additive noise, stability-optimised): strong 1.5, weak 2; adaptive (Rackauckas & Nie 2018)");
 
-    private readonly string _name, _description;
-    private readonly double _weak;
-
     /// <summary>Creates a method from a tableau.</summary>
     /// <param name="name">Its name.</param>
     /// <param name="tableau">Its coefficients.</param>
     /// <param name="weakOrder">Its weak order.</param>
     /// <param name="description">One line for <c>ordo methods</c>.</param>
     public SraMethod(string name, SraTableau tableau, double weakOrder, string description)
+        : base(name, description, SdeCalculus.Ito, hasErrorEstimate: true, usesLevyArea: true, weakOrder)
     {
-        _name = name ?? throw new ArgumentNullException(nameof(name));
         Tableau = tableau ?? throw new ArgumentNullException(nameof(tableau));
-        _weak = weakOrder;
-        _description = description ?? name;
     }
 
     /// <summary>The coefficients.</summary>
     public SraTableau Tableau { get; }
 
     /// <inheritdoc/>
-    public override string Name => _name;
-
-    /// <inheritdoc/>
-    public override string Description => _description;
-
-    /// <inheritdoc/>
-    public override SdeCalculus Calculus => SdeCalculus.Ito;
-
-    /// <inheritdoc/>
-    public override bool HasErrorEstimate => true;
-
-    /// <inheritdoc/>
-    public override bool UsesLevyArea => true;
-
-    /// <inheritdoc/>
-    public override double WeakOrder => _weak;
-
-    /// <inheritdoc/>
     public override double StrongOrder(SdeProblem problem) => problem.Noise == SdeNoise.Additive ? 1.5 : 0;
 
     /// <inheritdoc/>
     public override string? Unsupported(SdeProblem problem) => problem.Noise == SdeNoise.Additive ? null
-        : $"{_name} needs additive noise (G depending on t only); use sriw1 for diagonal noise or stochastic-heun / euler-maruyama otherwise.";
+        : $"{Name} needs additive noise (G depending on t only); use sriw1 for diagonal noise or stochastic-heun / euler-maruyama otherwise.";
 
     /// <inheritdoc/>
     public override SdeStepper CreateStepper(SdeProblem problem)
@@ -213,8 +190,7 @@ public sealed class AdditiveSrkMethod : SdeMethod
     public static AdditiveSrkMethod Sea { get; } = new("sea", AdditiveSrkTableau.Sea, 1.0, 1,
         "Shifted Euler (additive noise, uses W and H): strong 1.0, weak 1; fixed steps (Foster, dos Reis & Strange 2023)");
 
-    private readonly string _name, _description;
-    private readonly double _strong, _weak;
+    private readonly double _strong;
 
     /// <summary>Creates a method from a tableau.</summary>
     /// <param name="name">Its name.</param>
@@ -223,41 +199,21 @@ public sealed class AdditiveSrkMethod : SdeMethod
     /// <param name="weakOrder">Its weak order.</param>
     /// <param name="description">One line for <c>ordo methods</c>.</param>
     public AdditiveSrkMethod(string name, AdditiveSrkTableau tableau, double strongOrder, double weakOrder, string description)
+        : base(name, description, SdeCalculus.Stratonovich, hasErrorEstimate: tableau?.E is not null, usesLevyArea: true, weakOrder)
     {
-        _name = name ?? throw new ArgumentNullException(nameof(name));
         Tableau = tableau ?? throw new ArgumentNullException(nameof(tableau));
         _strong = strongOrder;
-        _weak = weakOrder;
-        _description = description ?? name;
     }
 
     /// <summary>The coefficients.</summary>
     public AdditiveSrkTableau Tableau { get; }
 
     /// <inheritdoc/>
-    public override string Name => _name;
-
-    /// <inheritdoc/>
-    public override string Description => _description;
-
-    /// <inheritdoc/>
-    public override SdeCalculus Calculus => SdeCalculus.Stratonovich;
-
-    /// <inheritdoc/>
-    public override bool HasErrorEstimate => Tableau.E is not null;
-
-    /// <inheritdoc/>
-    public override bool UsesLevyArea => true;
-
-    /// <inheritdoc/>
-    public override double WeakOrder => _weak;
-
-    /// <inheritdoc/>
     public override double StrongOrder(SdeProblem problem) => problem.Noise == SdeNoise.Additive ? _strong : 0;
 
     /// <inheritdoc/>
     public override string? Unsupported(SdeProblem problem) => problem.Noise == SdeNoise.Additive ? null
-        : $"{_name} needs additive noise (G depending on t only); use sriw1 for diagonal noise or stochastic-heun / euler-maruyama otherwise.";
+        : $"{Name} needs additive noise (G depending on t only); use sriw1 for diagonal noise or stochastic-heun / euler-maruyama otherwise.";
 
     /// <inheritdoc/>
     public override SdeStepper CreateStepper(SdeProblem problem)

@@ -10,25 +10,9 @@ public sealed class EulerMaruyama : SdeMethod
     /// <summary>The method.</summary>
     public static EulerMaruyama Instance { get; } = new();
 
-    private EulerMaruyama() { }
-
-    /// <inheritdoc/>
-    public override string Name => "euler-maruyama";
-
-    /// <inheritdoc/>
-    public override string Description => "Euler–Maruyama (Itô, any noise): strong 0.5 (1.0 additive), weak 1; fixed steps (Kloeden & Platen 1992, §10.2)";
-
-    /// <inheritdoc/>
-    public override SdeCalculus Calculus => SdeCalculus.Ito;
-
-    /// <inheritdoc/>
-    public override bool HasErrorEstimate => false;
-
-    /// <inheritdoc/>
-    public override bool UsesLevyArea => false;
-
-    /// <inheritdoc/>
-    public override double WeakOrder => 1.0;
+    private EulerMaruyama() : base("euler-maruyama",
+        "Euler–Maruyama (Itô, any noise): strong 0.5 (1.0 additive), weak 1; fixed steps (Kloeden & Platen 1992, §10.2)",
+        SdeCalculus.Ito, hasErrorEstimate: false, usesLevyArea: false, weakOrder: 1.0) { }
 
     /// <inheritdoc/>
     public override double StrongOrder(SdeProblem problem) => problem.Noise == SdeNoise.Additive ? 1.0 : 0.5;
@@ -63,28 +47,12 @@ public sealed class Milstein : SdeMethod
     /// <summary>The method.</summary>
     public static Milstein Instance { get; } = new();
 
-    private Milstein() { }
-
-    /// <inheritdoc/>
-    public override string Name => "milstein";
-
-    /// <inheritdoc/>
-    public override string Description => "Milstein (Itô or Stratonovich; scalar/diagonal/commutative noise): strong 1.0, weak 1; fixed steps (Milstein 1974)";
-
-    /// <inheritdoc/>
-    public override SdeCalculus Calculus => SdeCalculus.Ito;
+    private Milstein() : base("milstein",
+        "Milstein (Itô or Stratonovich; scalar/diagonal/commutative noise): strong 1.0, weak 1; fixed steps (Milstein 1974)",
+        SdeCalculus.Ito, hasErrorEstimate: false, usesLevyArea: false, weakOrder: 1.0) { }
 
     /// <inheritdoc/>
     public override bool HandlesBothCalculi => true;
-
-    /// <inheritdoc/>
-    public override bool HasErrorEstimate => false;
-
-    /// <inheritdoc/>
-    public override bool UsesLevyArea => false;
-
-    /// <inheritdoc/>
-    public override double WeakOrder => 1.0;
 
     /// <inheritdoc/>
     public override double StrongOrder(SdeProblem problem) => problem.IsCommutative ? 1.0 : 0;
@@ -156,25 +124,9 @@ public sealed class StochasticHeun : SdeMethod
     /// <summary>The method.</summary>
     public static StochasticHeun Instance { get; } = new();
 
-    private StochasticHeun() { }
-
-    /// <inheritdoc/>
-    public override string Name => "stochastic-heun";
-
-    /// <inheritdoc/>
-    public override string Description => "Stochastic Heun (Stratonovich, any noise): strong 0.5 (1.0 commutative/additive), weak 1; adaptive (Heun − Euler) (Rümelin 1982)";
-
-    /// <inheritdoc/>
-    public override SdeCalculus Calculus => SdeCalculus.Stratonovich;
-
-    /// <inheritdoc/>
-    public override bool HasErrorEstimate => true;
-
-    /// <inheritdoc/>
-    public override bool UsesLevyArea => false;
-
-    /// <inheritdoc/>
-    public override double WeakOrder => 1.0;
+    private StochasticHeun() : base("stochastic-heun",
+        "Stochastic Heun (Stratonovich, any noise): strong 0.5 (1.0 commutative/additive), weak 1; adaptive (Heun − Euler) (Rümelin 1982)",
+        SdeCalculus.Stratonovich, hasErrorEstimate: true, usesLevyArea: false, weakOrder: 1.0) { }
 
     /// <inheritdoc/>
     public override double StrongOrder(SdeProblem problem) => problem.IsCommutative ? 1.0 : 0.5;

@@ -8,28 +8,45 @@ namespace Ordo.Integration;
 /// </summary>
 public abstract class SdeMethod
 {
+    /// <summary>Describes a method.</summary>
+    /// <param name="name">The lower-case name used by the <c>ordo</c> command.</param>
+    /// <param name="description">One line for <c>ordo methods</c>.</param>
+    /// <param name="calculus">The calculus the scheme approximates natively.</param>
+    /// <param name="hasErrorEstimate">True when the stepper returns an embedded error estimate.</param>
+    /// <param name="usesLevyArea">True when the stepper needs the space-time Lévy area H.</param>
+    /// <param name="weakOrder">The weak order.</param>
+    protected SdeMethod(string name, string description, SdeCalculus calculus, bool hasErrorEstimate, bool usesLevyArea, double weakOrder)
+    {
+        Name = string.IsNullOrWhiteSpace(name) ? throw new ArgumentException("A method needs a name.", nameof(name)) : name;
+        Description = description ?? name;
+        Calculus = calculus;
+        HasErrorEstimate = hasErrorEstimate;
+        UsesLevyArea = usesLevyArea;
+        WeakOrder = weakOrder;
+    }
+
     /// <summary>The lower-case name used by the <c>ordo</c> command (e.g. <c>euler-maruyama</c>, <c>shark</c>).</summary>
-    public abstract string Name { get; }
+    public string Name { get; }
 
     /// <summary>One line for <c>ordo methods</c>: what it is, which noise, its orders, its source.</summary>
-    public abstract string Description { get; }
+    public string Description { get; }
 
     /// <summary>The calculus whose solution the scheme approximates natively. A problem in the other calculus is converted
     /// by the drift correction <c>±½ Σⱼ (∂gⱼ/∂y) gⱼ</c> (sde.md §0), which costs differenced diffusion evaluations unless
     /// the problem supplies <see cref="SdeProblem.DiffusionDerivative"/>; additive noise needs no conversion.</summary>
-    public abstract SdeCalculus Calculus { get; }
+    public SdeCalculus Calculus { get; }
 
     /// <summary>True when the method handles both calculi itself (Milstein), so no drift conversion is made.</summary>
     public virtual bool HandlesBothCalculi => false;
 
     /// <summary>True when the stepper returns an embedded error estimate, so the method can step adaptively.</summary>
-    public abstract bool HasErrorEstimate { get; }
+    public bool HasErrorEstimate { get; }
 
     /// <summary>True when the stepper needs the space-time Lévy area H besides the increment W.</summary>
-    public abstract bool UsesLevyArea { get; }
+    public bool UsesLevyArea { get; }
 
     /// <summary>The weak order (for smooth test functions).</summary>
-    public abstract double WeakOrder { get; }
+    public double WeakOrder { get; }
 
     /// <summary>The strong order on a problem with this noise structure (sde.md §3.7), or 0 when the method does not apply.</summary>
     public abstract double StrongOrder(SdeProblem problem);

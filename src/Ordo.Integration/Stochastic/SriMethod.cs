@@ -47,17 +47,14 @@ public sealed class SriMethod : SdeMethod
     /// <summary>SRIW1: strong 1.5, weak 2 (sde.md §3.4).</summary>
     public static SriMethod Sriw1 { get; } = new("sriw1", SriTableau.Sriw1, "SRIW1 (Itô, scalar/diagonal noise): strong 1.5, weak 2; adaptive (Rößler 2010; Rackauckas & Nie 2017)");
 
-    private readonly string _name, _description;
-
     /// <summary>Creates a method from a tableau.</summary>
     /// <param name="name">Its name.</param>
     /// <param name="tableau">Its coefficients.</param>
     /// <param name="description">One line for <c>ordo methods</c>.</param>
     public SriMethod(string name, SriTableau tableau, string description)
+        : base(name, description, SdeCalculus.Ito, hasErrorEstimate: true, usesLevyArea: true, weakOrder: 2.0)
     {
-        _name = name ?? throw new ArgumentNullException(nameof(name));
         Tableau = tableau ?? throw new ArgumentNullException(nameof(tableau));
-        _description = description ?? name;
     }
 
     /// <summary>The coefficients.</summary>
@@ -67,29 +64,11 @@ public sealed class SriMethod : SdeMethod
     public double ErrorDelta { get; init; } = 1.0 / 6;
 
     /// <inheritdoc/>
-    public override string Name => _name;
-
-    /// <inheritdoc/>
-    public override string Description => _description;
-
-    /// <inheritdoc/>
-    public override SdeCalculus Calculus => SdeCalculus.Ito;
-
-    /// <inheritdoc/>
-    public override bool HasErrorEstimate => true;
-
-    /// <inheritdoc/>
-    public override bool UsesLevyArea => true;
-
-    /// <inheritdoc/>
-    public override double WeakOrder => 2.0;
-
-    /// <inheritdoc/>
     public override double StrongOrder(SdeProblem problem) => Unsupported(problem) is null ? 1.5 : 0;
 
     /// <inheritdoc/>
     public override string? Unsupported(SdeProblem problem) => problem.DiagonalDiffusion || problem.NoiseDimension == 1 ? null
-        : $"{_name} needs scalar or diagonal noise (each component driven by its own Wiener process); use stochastic-heun, milstein or euler-maruyama.";
+        : $"{Name} needs scalar or diagonal noise (each component driven by its own Wiener process); use stochastic-heun, milstein or euler-maruyama.";
 
     /// <inheritdoc/>
     public override SdeStepper CreateStepper(SdeProblem problem)
