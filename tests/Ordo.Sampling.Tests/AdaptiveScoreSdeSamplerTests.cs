@@ -351,6 +351,11 @@ public class AdaptiveScoreSdeSamplerTests(ITestOutputHelper output)
         Assert.Equal(ScoreSdeStatus.MaxIterationsExceeded, r.Status);
         Assert.All(r.Evaluations, e => Assert.Equal(10, e));
 
+        var throwing = new ThrowingModel(good);
+        foreach (int threads in new[] { 1, 2 })
+            Assert.Throws<InvalidOperationException>(() => new AdaptiveScoreSdeSampler(new AdaptiveScoreSdeOptions { MaxDegreeOfParallelism = threads, BatchSize = 1 })
+                .Sample(throwing, good.Sde, PriorPoints(good, 3, 1), 3));
+
         using var cts = new CancellationTokenSource();
         cts.Cancel();
         r = new AdaptiveScoreSdeSampler().Sample(good, good.Sde, x, 3, cts.Token);
@@ -427,6 +432,15 @@ public class AdaptiveScoreSdeSamplerTests(ITestOutputHelper output)
         Assert.Equal(integral, ve.MarginalStd(t) * ve.MarginalStd(t), 1e-9);
         Assert.Equal(0.0, ve.DriftScale(t));
         Assert.Equal(1.0, ve.MeanScale(t));
+    }
+
+    /// <summary>Throws on every call (an exception of the model must reach the caller as itself, from any thread).</summary>
+    private sealed class ThrowingModel(IScoreModel inner) : IScoreModel
+    {
+        public int Dimension => inner.Dimension;
+
+        public void Evaluate(ReadOnlySpan<double> points, int count, ReadOnlySpan<double> times, Span<double> score) =>
+            throw new InvalidOperationException("model failure");
     }
 
     /// <summary>Returns NaN for every point at a time below a threshold (a model that breaks down partway).</summary>

@@ -120,13 +120,22 @@ public sealed class AdaptiveScoreSdeSampler
         else
         {
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism, CancellationToken = CancellationToken.None };
-            Parallel.For(0, batches, parallel, () => new Workspace(batchSize, n),
-                (b, _, ws) =>
-                {
-                    RunBatch(run, ws, b * batchSize, Math.Min(batchSize, count - b * batchSize), data, result, statuses, messages);
-                    return ws;
-                },
-                ws => { lock (totals) totals.Merge(ws); });
+            try
+            {
+                Parallel.For(0, batches, parallel, () => new Workspace(batchSize, n),
+                    (b, _, ws) =>
+                    {
+                        RunBatch(run, ws, b * batchSize, Math.Min(batchSize, count - b * batchSize), data, result, statuses, messages);
+                        return ws;
+                    },
+                    ws => { lock (totals) totals.Merge(ws); });
+            }
+            catch (AggregateException e)
+            {
+                // An exception of the model surfaces as itself, as on the single-threaded path.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+                throw;
+            }
         }
 
         data.CopyTo(used);
