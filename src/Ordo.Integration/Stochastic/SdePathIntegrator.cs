@@ -140,6 +140,7 @@ internal sealed class SdePathIntegrator
         long accepted = 0, rejected = 0;
         Span<double> dH = _method.UsesLevyArea ? _dH : Span<double>.Empty;
         SdeStatus status = SdeStatus.Success;
+        bool retry = false;
         while (t < t1)
         {
             if (accepted + rejected >= _options.MaxSteps) { status = SdeStatus.MaxStepsReached; break; }
@@ -151,9 +152,19 @@ internal sealed class SdePathIntegrator
                 status = SdeStatus.StepSizeTooSmall;
                 break;
             }
-            double tEnd = t + h;
-            // Land exactly on the stop; never leave a remainder shorter than the minimum step.
-            if (tEnd >= stop || stop - tEnd < _minStep) tEnd = stop;
+            // Land exactly on the stop and never leave a remainder shorter than the minimum step: a step that would
+            // end within MinStep of the stop is lengthened to it, except right after a rejection, when the controller
+            // asked for less than the step just rejected (lengthening again would retry that same step for ever);
+            // then the rest is split in two, or, when even halves would be shorter than MinStep, the solve stops.
+            double remaining = stop - t, tEnd;
+            if (h >= remaining || (remaining - h < _minStep && !retry)) tEnd = stop;
+            else if (remaining - h >= _minStep) tEnd = t + h;
+            else if (remaining >= 2 * _minStep) tEnd = t + 0.5 * remaining;
+            else
+            {
+                status = SdeStatus.StepSizeTooSmall;
+                break;
+            }
             double hStep = tEnd - t;
             if (dH.IsEmpty) tree.Increment(t, tEnd, _dW);
             else tree.Increment(t, tEnd, _dW, dH);
@@ -161,6 +172,7 @@ internal sealed class SdePathIntegrator
             double norm = AllFinite(_yNew) ? ErrorNorm.WeightedRms<double>(_err, _y, _yNew, _atol, _options.RelativeTolerance) : double.PositiveInfinity;
             if (double.IsNaN(norm)) norm = double.PositiveInfinity;
             StepSizeDecision decision = _controller.Decide(hStep, norm, ref memory);
+            retry = !decision.Accept;
             if (decision.Accept)
             {
                 accepted++;
