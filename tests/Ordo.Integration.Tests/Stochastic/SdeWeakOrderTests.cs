@@ -91,14 +91,98 @@ public class SdeWeakOrderTests(ITestOutputHelper output)
         Assert.Equal(tabulatedMean, mean, 1e-11);
         Assert.Equal(tabulatedVar, variance, 1e-11);
 
-        var result = SdeEnsemble.Solve(SdeReferenceProblems.Ou(), SdeMethods.Get(name), new SdeOptions { FixedStep = h, Seed = 11 },
+        // The save times n = 4, 8, 12 are checked against the same recursion (the fixed-step save path of the ensemble).
+        int[] saveSteps = [4, 8, 12, 16];
+        var result = SdeEnsemble.Solve(SdeReferenceProblems.Ou(), SdeMethods.Get(name),
+            new SdeOptions { FixedStep = h, Seed = 11, SaveTimes = [.. saveSteps.Select(k => k * h)] },
             new SdeEnsembleOptions { Paths = m, Quantiles = [] });
         Assert.Equal(SdeStatus.Success, result.Status);
         // The numerical solution is exactly Gaussian: se(mean) = √(var/M), se(var) = var·√(2/(M − 1)).
-        double tolMean = 5 * Math.Sqrt(variance / m), tolVar = 5 * Math.Sqrt(2.0 / (m - 1));
-        output.WriteLine($"OU N=16 {name}: mean {result.Mean[0]:F5} (exact {mean:F5}, ±{tolMean:F4}), var/var* − 1 = {result.Variance[0] / variance - 1:+0.0000;-0.0000} (±{tolVar:F4})");
-        Assert.InRange(result.Mean[0] - mean, -tolMean, tolMean);
-        Assert.InRange(result.Variance[0] / variance - 1, -tolVar, tolVar);
+        double tolVar = 5 * Math.Sqrt(2.0 / (m - 1));
+        for (int i = 0; i < saveSteps.Length; i++)
+        {
+            int k = saveSteps[i];
+            double meanK = mu + (0 - mu) * Math.Pow(r, k), varK = q * (1 - Math.Pow(r, 2 * k)) / (1 - r * r);
+            double tolMean = 5 * Math.Sqrt(varK / m);
+            output.WriteLine($"OU {name} n={k}: mean {result.SaveMeans[i][0]:F5} (exact {meanK:F5}, ±{tolMean:F4}), var/var* − 1 = {result.SaveVariances[i][0] / varK - 1:+0.0000;-0.0000} (±{tolVar:F4})");
+            Assert.InRange(result.SaveMeans[i][0] - meanK, -tolMean, tolMean);
+            Assert.InRange(result.SaveVariances[i][0] / varK - 1, -tolVar, tolVar);
+        }
+        Assert.Equal(result.Mean[0], result.SaveMeans[^1][0]);
+        Assert.Equal(result.Variance[0], result.SaveVariances[^1][0]);
+    }
+
+    [Fact]
+    public void Euler_maruyama_on_the_commutative_2d_problem_has_the_exact_discrete_moments()
+    {
+        // EM on dX = AX dt + Σⱼ BⱼX dWⱼ is X⁺ = (I + Ah + Σⱼ BⱼWⱼ)X, so m⁺ = (I + Ah)m and
+        // S⁺ = (I + Ah)S(I + Ah)ᵀ + h Σⱼ BⱼSBⱼᵀ for S = E XXᵀ. A and Bⱼ are read off the problem's own f and G at unit vectors.
+        const int m = 40_000, n = 16;
+        double h = 1.0 / n;
+        var problem = SdeReferenceProblems.Commutative2();
+        var a = new double[2, 2];
+        var b = new double[2, 2, 2]; // b[j, k, l] = (Bⱼ)_kl
+        Span<double> f = stackalloc double[2], g = stackalloc double[4];
+        for (int l = 0; l < 2; l++)
+        {
+            double[] e = l == 0 ? [1.0, 0.0] : [0.0, 1.0];
+            problem.Drift(0, e, f);
+            problem.Diffusion(0, e, g);
+            for (int k = 0; k < 2; k++)
+            {
+                a[k, l] = f[k];
+                for (int j = 0; j < 2; j++) b[j, k, l] = g[k * 2 + j];
+            }
+        }
+        double[] mean = [1.0, 0.5];
+        var second = new double[2, 2] { { 1.0, 0.5 }, { 0.5, 0.25 } };
+        for (int step = 0; step < n; step++)
+        {
+            var p = new double[2, 2]; // I + Ah
+            for (int k = 0; k < 2; k++)
+                for (int l = 0; l < 2; l++) p[k, l] = (k == l ? 1 : 0) + h * a[k, l];
+            mean = [p[0, 0] * mean[0] + p[0, 1] * mean[1], p[1, 0] * mean[0] + p[1, 1] * mean[1]];
+            var next = new double[2, 2];
+            for (int k = 0; k < 2; k++)
+                for (int l = 0; l < 2; l++)
+                    for (int u = 0; u < 2; u++)
+                        for (int v = 0; v < 2; v++)
+                        {
+                            next[k, l] += p[k, u] * second[u, v] * p[l, v];
+                            for (int j = 0; j < 2; j++) next[k, l] += h * b[j, k, u] * second[u, v] * b[j, l, v];
+                        }
+            second = next;
+        }
+        var r = SdeEnsemble.Solve(problem, EulerMaruyama.Instance, new SdeOptions { FixedStep = h, Seed = 31 },
+            new SdeEnsembleOptions { Paths = m, Quantiles = [] });
+        Assert.Equal(SdeStatus.Success, r.Status);
+        for (int k = 0; k < 2; k++)
+        {
+            double variance = second[k, k] - mean[k] * mean[k];
+            double tol = 5 * Math.Sqrt(variance / m);
+            output.WriteLine($"COMM2 EM N=16 component {k}: mean {r.Mean[k]:F5} (exact {mean[k]:F5} ±{tol:F5}), variance {r.Variance[k]:F5} (exact {variance:F5})");
+            Assert.InRange(r.Mean[k] - mean[k], -tol, tol);
+        }
+    }
+
+    [Fact]
+    public void Stratonovich_gbm_by_euler_maruyama_uses_the_ito_drift()
+    {
+        // dX = μX dt + σX∘dW is the Itô SDE with drift (μ + σ²/2)X; EM on the converted drift has E X_N = X0(1 + (μ + σ²/2)h)ᴺ,
+        // E X_N² = X0²((1 + (μ + σ²/2)h)² + σ²h)ᴺ; the unconverted drift would give X0(1 + μh)ᴺ = 1.33 instead of 1.89.
+        const int m = 50_000, n = 16;
+        double h = 1.0 / n, a = 1 + (Mu + Sigma * Sigma / 2) * h;
+        var ito = SdeReferenceProblems.Gbm();
+        var stratonovich = new SdeProblem(ito.Drift, ito.Diffusion, [X0], 0, 1, SdeNoise.Diagonal, calculus: SdeCalculus.Stratonovich)
+        {
+            DiffusionDerivative = ito.DiffusionDerivative,
+        };
+        double e1 = X0 * Math.Pow(a, n), e2 = X0 * X0 * Math.Pow(a * a + Sigma * Sigma * h, n);
+        double tol = 5 * Math.Sqrt((e2 - e1 * e1) / m);
+        var r = SdeEnsemble.Solve(stratonovich, EulerMaruyama.Instance, new SdeOptions { FixedStep = h, Seed = 17 },
+            new SdeEnsembleOptions { Paths = m, Quantiles = [] });
+        output.WriteLine($"Stratonovich GBM, EM N=16: mean {r.Mean[0]:F4} (exact {e1:F4} ±{tol:F4}; unconverted {X0 * Math.Pow(1 + Mu * h, n):F4})");
+        Assert.InRange(r.Mean[0] - e1, -tol, tol);
     }
 
     // ---------------------------------------------------------------- (a') exact weak errors on GBM by quadrature
