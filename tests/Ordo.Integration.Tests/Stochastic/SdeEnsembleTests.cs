@@ -180,17 +180,22 @@ public class SdeEnsembleTests(ITestOutputHelper output)
         const int paths = 300;
         var problem = OuWithNaN(1.6);
         var method = SdeMethods.Get(name);
+        double[] saveTimes = [0.25, 0.5, 1.0];
         var options = fixedStep > 0 ? new SdeOptions { FixedStep = fixedStep, Seed = 12 } : new SdeOptions { Seed = 12 };
-        var r = SdeEnsemble.Solve(problem, method, options, new SdeEnsembleOptions { Paths = paths, KeepFinalStates = true, Quantiles = [0.1, 0.5, 0.9] });
+        options = options with { SaveTimes = saveTimes };
+        var r = SdeEnsemble.Solve(problem, method, options,
+            new SdeEnsembleOptions { Paths = paths, KeepFinalStates = true, Quantiles = [0, 0.1, 0.5, 0.9, 1] });
 
-        // The independent answer: every path solved alone.
+        // The independent answer: every path solved alone. The save-time statistics count every path that got there.
         var good = new List<double>();
+        var saved = new List<double>[] { [], [], [] };
         var counts = new Dictionary<SdeStatus, int>();
         SdeStatus? firstFailure = null;
         for (int k = 0; k < paths; k++)
         {
             var s = Sde.Solve(problem, method, options with { Stream = (ulong)k });
             counts[s.Status] = counts.GetValueOrDefault(s.Status) + 1;
+            for (int i = 0; i < s.Count; i++) saved[Array.IndexOf(saveTimes, s.Times[i])].Add(s.State(i)[0]);
             if (s.IsSuccess)
             {
                 good.Add(s.Y[0]);
@@ -217,12 +222,22 @@ public class SdeEnsembleTests(ITestOutputHelper output)
         Assert.Equal(mean, r.Mean[0], 1e-13);
         Assert.Equal(variance, r.Variance[0], 1e-13);
         var sorted = good.Order().ToArray();
-        for (int q = 0; q < 3; q++)
+        for (int q = 0; q < r.QuantileLevels.Length; q++)
         {
             double x = r.QuantileLevels[q] * (sorted.Length - 1);
             int lo = (int)Math.Floor(x);
             double expected = sorted[lo] + (x - lo) * (sorted[Math.Min(lo + 1, sorted.Length - 1)] - sorted[lo]);
             Assert.Equal(expected, r.Quantiles[q][0], 1e-15);
+        }
+        Assert.Equal(sorted[0], r.Quantiles[0][0]);
+        Assert.Equal(sorted[^1], r.Quantiles[^1][0]);
+        Assert.Equal(good.Count, saved[2].Count); // reaching t1 is success
+        Assert.True(saved[0].Count > saved[2].Count, "some paths fail after t = 0.25");
+        for (int i = 0; i < saveTimes.Length; i++)
+        {
+            double sm = saved[i].Average(), sv = saved[i].Sum(x => (x - sm) * (x - sm)) / (saved[i].Count - 1);
+            Assert.Equal(sm, r.SaveMeans[i][0], 1e-13);
+            Assert.Equal(sv, r.SaveVariances[i][0], 1e-13);
         }
     }
 
