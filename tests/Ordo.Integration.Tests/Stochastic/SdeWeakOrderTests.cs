@@ -248,6 +248,97 @@ public class SdeWeakOrderTests(ITestOutputHelper output)
         }
     }
 
+    // ---------------------------------------------------------------- (a'') exact one-step maps of the additive methods
+
+    /// <summary>One step of <paramref name="method"/> on <paramref name="problem"/> (which spans exactly one step) with the
+    /// prescribed increment (W, H).</summary>
+    private static double OneStep(SdeProblem problem, SdeMethod method, double w, double hArea)
+    {
+        var path = new PrescribedIncrementPath(1, problem.T0, problem.T1);
+        path.W[0] = w;
+        path.H[0] = hArea;
+        return Sde.Solve(problem, method, new SdeOptions { FixedStep = problem.T1 - problem.T0 }, path).EnsureSuccess().Y[0];
+    }
+
+    /// <summary>x = (I + zL)⁻¹ v for a strictly lower-triangular L stored by rows.</summary>
+    private static double[] SolveUnitLower(double[][] l, double z, double[] v)
+    {
+        var x = new double[v.Length];
+        for (int i = 0; i < v.Length; i++)
+        {
+            double s = v[i];
+            for (int j = 0; j < l[i].Length; j++) s -= z * l[i][j] * x[j];
+            x[i] = s;
+        }
+        return x;
+    }
+
+    private static double Dot(double[] a, double[] b) => a.Zip(b, (x, y) => x * y).Sum();
+
+    [Fact]
+    public void Additive_methods_on_ou_are_the_affine_maps_of_their_tableaux()
+    {
+        // With f(x) = −θ(x − μ) and constant g the stages solve (I + zA)v = u e + g(noise weights), z = θh, u = y − μ, so
+        // the step is y⁺ − μ = R u + g(c_W W + c_H H) with (Rößler layout, ζ = W/2 + H)
+        //   R = 1 − z α·(I + zA0)⁻¹e,  c_W = 1 − (z/2) α·(I + zA0)⁻¹B0e,  c_H = −z α·(I + zA0)⁻¹B0e,
+        // and (W, H layout) R = 1 − z b·(I + zA)⁻¹e, c_W = 1 − z b·(I + zA)⁻¹aW, c_H = −z b·(I + zA)⁻¹aH.
+        // (These give the R, c_W, c_H of sde.md §5.3a for SRA1 and ShARK.) Checked against the library's step exactly.
+        const double theta = SdeReferenceProblems.OuTheta, mu = SdeReferenceProblems.OuMu, g = SdeReferenceProblems.OuSigma;
+        var cases = new List<(SdeMethod Method, Func<double, (double R, double CW, double CH)> Map)>
+        {
+            (EulerMaruyama.Instance, z => (1 - z, 1, 0)),
+            (StochasticHeun.Instance, z => (1 - z + z * z / 2, 1 - z / 2, 0)),
+        };
+        foreach (var sra in new[] { SraMethod.Sra1, SraMethod.Sra3, SraMethod.Sosra })
+        {
+            var t = sra.Tableau;
+            var e = Enumerable.Repeat(1.0, t.Stages).ToArray();
+            var b0e = t.B0.Select(row => row.Sum()).ToArray();
+            cases.Add((sra, z => (1 - z * Dot(t.Alpha, SolveUnitLower(t.A0, z, e)),
+                1 - z / 2 * Dot(t.Alpha, SolveUnitLower(t.A0, z, b0e)), -z * Dot(t.Alpha, SolveUnitLower(t.A0, z, b0e)))));
+        }
+        foreach (var srk in new[] { AdditiveSrkMethod.ShArk, AdditiveSrkMethod.Sea })
+        {
+            var t = srk.Tableau;
+            var e = Enumerable.Repeat(1.0, t.Stages).ToArray();
+            cases.Add((srk, z => (1 - z * Dot(t.B, SolveUnitLower(t.A, z, e)),
+                1 - z * Dot(t.B, SolveUnitLower(t.A, z, t.AW)), -z * Dot(t.B, SolveUnitLower(t.A, z, t.AH)))));
+        }
+        foreach (double h in new[] { 0.3, 1.0 / 16 })
+        {
+            var ou = SdeReferenceProblems.Ou();
+            var oneStep = new SdeProblem(ou.Drift, ou.Diffusion, [0.0], 0, h, SdeNoise.Additive);
+            var shifted = new SdeProblem(ou.Drift, ou.Diffusion, [0.7], 0, h, SdeNoise.Additive);
+            foreach (var (method, map) in cases)
+            {
+                var (r, cw, ch) = map(theta * h);
+                foreach (var (w, hh) in new[] { (0.0, 0.0), (0.4, 0.0), (0.0, 0.1), (-0.3, 0.05) })
+                {
+                    double expected0 = mu + r * (0 - mu) + g * (cw * w + ch * hh);
+                    double expected1 = mu + r * (0.7 - mu) + g * (cw * w + ch * hh);
+                    Assert.Equal(expected0, OneStep(oneStep, method, w, hh), 1e-14);
+                    Assert.Equal(expected1, OneStep(shifted, method, w, hh), 1e-14);
+                }
+                if (h == 1.0 / 16) output.WriteLine($"OU one-step map {method.Name,-16} h = 1/16: R = {r:F10}, c_W = {cw:F10}, c_H = {ch:+0.0000000000;-0.0000000000}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Additive_methods_integrate_a_linear_in_time_diffusion_exactly()
+    {
+        // dX = (1 + 2t) dW from t = 0.3: the exact step is g(t)W + (g(t + h) − g(t))(W/2 − H) (∫(r − t)dW_r = h(W/2 − H),
+        // sde.md §1.1). The SRA conditions β1·c1 = 1, β2·c1 = −1 and ShARK/SEA's correction term make it exact; Euler–Maruyama
+        // (g(t)W) is the negative control.
+        const double t0 = 0.3, h = 0.25;
+        var problem = new SdeProblem((t, y, f) => f[0] = 0, (t, y, gg) => gg[0] = 1 + 2 * t, [0.0], t0, t0 + h, SdeNoise.Additive);
+        double g0 = 1 + 2 * t0, g1 = 1 + 2 * (t0 + h);
+        foreach (var method in new SdeMethod[] { SraMethod.Sra1, SraMethod.Sra3, SraMethod.Sosra, AdditiveSrkMethod.ShArk, AdditiveSrkMethod.Sea })
+            foreach (var (w, hh) in new[] { (0.5, 0.0), (0.0, 0.12), (-0.7, -0.04) })
+                Assert.Equal(g0 * w + (g1 - g0) * (w / 2 - hh), OneStep(problem, method, w, hh), 1e-13);
+        Assert.NotEqual(g0 * 0.5 + (g1 - g0) * 0.25, OneStep(problem, EulerMaruyama.Instance, 0.5, 0.0), 1e-3);
+    }
+
     // ---------------------------------------------------------------- (b) common random numbers on NLADD
 
     [Fact]
