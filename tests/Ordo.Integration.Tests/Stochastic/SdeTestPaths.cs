@@ -21,7 +21,7 @@ internal sealed class PrescribedIncrementPath(int lanes, double t0, double t1) :
 
 /// <summary>
 /// One lane of a fixed-grid Brownian path on [0, N·h] (the library's <see cref="BrownianIncrements"/> stream),
-/// cached as W and H̄ = ∫₀ᵗ W dr − … at the grid points, so that any interval between grid points is read in O(1) with
+/// cached as W_{0,t} and H̄_{0,t} = t·H_{0,t} at the grid points, so that any interval between grid points is read in O(1) with
 /// the Chen relation of sde.md §1.1, <c>H̄_{s,u} = H̄_u − H̄_s − ½(u W_s − s W_u)</c>: the same path for every coarser
 /// step size (common random numbers).
 /// </summary>
