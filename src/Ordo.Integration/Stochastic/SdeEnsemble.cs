@@ -100,7 +100,7 @@ public sealed class SdeEnsembleResult
     public double[][] SaveVariances { get; }
 
     /// <summary>The final state of path <paramref name="path"/> (NaN when it failed); needs
-    /// <see cref="SdeEnsembleOptions.KeepFinalStates"/> or quantiles.</summary>
+    /// <see cref="SdeEnsembleOptions.KeepFinalStates"/> (quantiles alone do not keep them).</summary>
     public ReadOnlySpan<double> FinalState(int path)
     {
         if (_finals is null) throw new InvalidOperationException("Final states were not kept: set SdeEnsembleOptions.KeepFinalStates.");
