@@ -8,7 +8,7 @@ namespace Ordo.Problems.ProblemFiles;
 /// <summary>
 /// Reads problem files (docs/problem-files.md; contract ../shared/spec/problem-files-and-cli.md): parses the JSON,
 /// validates every field (types, lengths, finite numbers, names that are valid and do not clash), compiles the
-/// expressions, and returns an <see cref="OdeProblemFile"/>, <see cref="MinimizeProblemFile"/>,
+/// expressions, and returns an <see cref="OdeProblemFile"/>, <see cref="SdeProblemFile"/>, <see cref="MinimizeProblemFile"/>,
 /// <see cref="LeastSquaresProblemFile"/> or <see cref="FlowProblemFile"/>. Anything wrong is a <see cref="ProblemFileException"/> whose one-line message
 /// names the file, the JSON field and, for an expression, the column.
 /// </summary>
@@ -150,17 +150,17 @@ public static partial class ProblemFileReader
                 ProblemKinds.Minimize => s_minimize,
                 ProblemKinds.LeastSquares => s_leastSquares,
                 ProblemKinds.Flow => s_flow,
-                ProblemKinds.Sde => throw Error("kind",
-                    $"'{kind}' problems are not supported by this version of ordo yet (supported kinds: {string.Join(", ", ProblemKinds.Supported)})"),
+                ProblemKinds.Sde => s_sde,
                 _ => throw Error("kind", $"unknown kind '{kind}'; known kinds: {string.Join(", ", ProblemKinds.All)}"),
             };
             // A flow file has no expressions, so none of parameters, data, reference (its exact answers come from the model).
             string[] known = kind == ProblemKinds.Flow ? ["kind", "name", .. own] : [.. s_common, .. own];
-            Dictionary<string, JsonElement> fields = Fields(root, null, known, $"a{(kind == ProblemKinds.Ode ? "n" : "")} {kind} problem");
+            Dictionary<string, JsonElement> fields = Fields(root, null, known, $"a{(kind is ProblemKinds.Ode or ProblemKinds.Sde ? "n" : "")} {kind} problem");
             string? name = fields.TryGetValue("name", out JsonElement n) ? ReadString(n, "name") : null;
             return kind switch
             {
                 ProblemKinds.Ode => LoadOde(fields, name),
+                ProblemKinds.Sde => LoadSde(fields, name),
                 ProblemKinds.Flow => LoadFlow(fields, name),
                 _ => LoadOptimization(kind, fields, name),
             };
@@ -457,7 +457,7 @@ public static partial class ProblemFileReader
             foreach (string r in required)
             {
                 if (!fields.ContainsKey(r))
-                    throw Error(prefix + r, $"missing; {(prefix.Length > 0 ? "a reference" : $"a{(what == "ode" ? "n" : "")} {what} problem")} needs {string.Join(", ", required)}");
+                    throw Error(prefix + r, $"missing; {(prefix.Length > 0 ? "a reference" : $"a{(what is "ode" or "sde" ? "n" : "")} {what} problem")} needs {string.Join(", ", required)}");
             }
         }
 
