@@ -41,8 +41,6 @@ internal static class SdeSolve
             throw new BadInputException($"--method: '{method.Name}' cannot solve {request.File}: {why}");
         if (!method.HasErrorEstimate && request.Dt is null)
             throw new BadInputException($"--method: '{method.Name}' takes fixed steps only (it has no error estimate); give the step size with --dt");
-        if (request.Dt is double h && h > problem.T1 - problem.T0)
-            throw new BadInputException($"--dt: {CliValues.Human(h)} is longer than the interval [{CliValues.Human(problem.T0)}, {CliValues.Human(problem.T1)}]");
 
         var options = new SdeOptions
         {
