@@ -209,4 +209,27 @@ public sealed class SdeProblemFileTests
         Assert.Equal("diffusion[2]", e.Field);
         Assert.Contains("uses u[1], but with diagonal noise g_i may depend on t and its own component (u[3]) only", e.Message, StringComparison.Ordinal);
     }
+    /// <summary>The drift, diffusion and exact derivative are called per step by every path: after a warm-up call (JIT,
+    /// the lazily compiled derivative) they allocate nothing.</summary>
+    [Theory]
+    [InlineData("gbm.json")]
+    [InlineData("ou.json")]
+    [InlineData("commuting-linear.json")]
+    public void CompiledDelegates_AllocateNothingPerCall(string file)
+    {
+        SdeProblem p = Assert.IsType<SdeProblemFile>(ProblemFileReader.Load(Example(file))).Problem;
+        int d = p.Dimension;
+        double[] y = [.. p.InitialState], f = new double[d], g = new double[p.DiffusionLength];
+        double[] dg = new double[p.DiagonalDiffusion ? d : p.DiffusionLength * d];
+        void Call(double t)
+        {
+            p.Drift(t, y, f);
+            p.Diffusion(t, y, g);
+            p.DiffusionDerivative!(t, y, dg);
+        }
+        Call(0);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int k = 0; k < 1000; k++) Call(k * 1e-3);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }
