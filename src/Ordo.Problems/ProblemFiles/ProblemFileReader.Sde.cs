@@ -23,16 +23,8 @@ public static partial class ProblemFileReader
         private SdeProblemFile LoadSde(Dictionary<string, JsonElement> fields, string? name)
         {
             Require(fields, ProblemKinds.Sde, ["state", "drift", "noise", "diffusion", "y0", "t0", "t1"]);
-            Claim("t", "the time variable of an SDE", "state");
-            VariableLayout state = ReadLayout(fields["state"], "state", "state variable");
+            (VariableLayout state, string[] drift, double[] y0, double t0, double t1) = ReadInitialValues(fields, "SDE", "drift");
             int n = state.Dimension;
-            string[] drift = ReadExpressions(fields["drift"], "drift");
-            if (drift.Length != n)
-                throw Error("drift", $"has {Count(drift.Length, "expression")} but the state has {Count(n, "component")} ({Names(state)}); give one expression per component, in order");
-            double[] y0 = ReadNumbers(fields["y0"], "y0");
-            if (y0.Length != n) throw Error("y0", $"has {Count(y0.Length, "number")} but the state has {Count(n, "component")} ({Names(state)})");
-            double t0 = ReadNumber(fields["t0"], "t0");
-            double t1 = ReadNumber(fields["t1"], "t1");
             if (!(t1 > t0)) throw Error("t1", $"is {Format(t1)} but must be greater than t0 = {Format(t0)}: SDEs are integrated forwards in time");
 
             string noiseText = ReadString(fields["noise"], "noise");

@@ -171,16 +171,8 @@ public static partial class ProblemFileReader
         private OdeProblemFile LoadOde(Dictionary<string, JsonElement> fields, string? name)
         {
             Require(fields, "ode", s_ode);
-            Claim("t", "the time variable of an ODE", "state");
-            VariableLayout state = ReadLayout(fields["state"], "state", "state variable");
-            string[] rhs = ReadExpressions(fields["rhs"], "rhs");
+            (VariableLayout state, string[] rhs, double[] y0, double t0, double t1) = ReadInitialValues(fields, "ODE", "rhs");
             int n = state.Dimension;
-            if (rhs.Length != n)
-                throw Error("rhs", $"has {Count(rhs.Length, "expression")} but the state has {Count(n, "component")} ({Names(state)}); give one expression per component, in order");
-            double[] y0 = ReadNumbers(fields["y0"], "y0");
-            if (y0.Length != n) throw Error("y0", $"has {Count(y0.Length, "number")} but the state has {Count(n, "component")} ({Names(state)})");
-            double t0 = ReadNumber(fields["t0"], "t0");
-            double t1 = ReadNumber(fields["t1"], "t1");
             if (t0 == t1) throw Error("t1", $"equals t0 (both {Format(t0)}): the integration interval is empty");
             (Dictionary<string, double> parameters, Dictionary<string, IReadOnlyList<double>> data) = ReadConstants(fields);
 
@@ -257,6 +249,22 @@ public static partial class ProblemFileReader
         }
 
         // ------------------------------------------------------------------------------------------- pieces
+
+        /// <summary>The fields an ODE and an SDE share: the state (with <c>t</c> claimed as the time), one expression of
+        /// <paramref name="field"/> per component, y0 of the same length, t0 and t1.</summary>
+        private (VariableLayout State, string[] Expressions, double[] Y0, double T0, double T1) ReadInitialValues(
+            Dictionary<string, JsonElement> fields, string what, string field)
+        {
+            Claim("t", $"the time variable of an {what}", "state");
+            VariableLayout state = ReadLayout(fields["state"], "state", "state variable");
+            string[] expressions = ReadExpressions(fields[field], field);
+            int n = state.Dimension;
+            if (expressions.Length != n)
+                throw Error(field, $"has {Count(expressions.Length, "expression")} but the state has {Count(n, "component")} ({Names(state)}); give one expression per component, in order");
+            double[] y0 = ReadNumbers(fields["y0"], "y0");
+            if (y0.Length != n) throw Error("y0", $"has {Count(y0.Length, "number")} but the state has {Count(n, "component")} ({Names(state)})");
+            return (state, expressions, y0, ReadNumber(fields["t0"], "t0"), ReadNumber(fields["t1"], "t1"));
+        }
 
         private CompiledVectorFunction CompileVector(string[] expressions, ExpressionContext context, string field)
         {
