@@ -6,7 +6,7 @@ namespace Ordo.Cli;
 
 /// <summary><c>ordo check FILE</c>: validates a problem file and evaluates it once (with the exact derivatives the
 /// solvers use), so that a person sees that the file means what they think before a long solve.</summary>
-internal static class CheckCommand
+internal static partial class CheckCommand
 {
     /// <summary>Largest Jacobian (m·n entries) that is computed and printed; larger ones are reported as null.</summary>
     internal const long MaxJacobianEntries = 4_000_000;
@@ -19,12 +19,12 @@ internal static class CheckCommand
         var file = new Argument<string>("file") { Description = "The problem file (JSON, see docs/problem-files.md)." };
         var at = new Option<string?>("--at")
         {
-            Description = "Comma-separated point to evaluate at: the state for an ODE (default y0), a point for a flow (default the first), the variables otherwise (default x0).",
+            Description = "Comma-separated point to evaluate at: the state for an ODE or SDE (default y0), a point for a flow (default the first), the variables otherwise (default x0).",
             HelpName = "V1,V2,...",
         };
-        var time = new Option<string?>("--t") { Description = "Time for an ODE's right-hand side (default t0) or a flow's velocity (0 noise, 1 data; default 1).", HelpName = "T" };
+        var time = new Option<string?>("--t") { Description = "Time for an ODE's right-hand side or an SDE's drift and diffusion (default t0), or a flow's velocity (0 noise, 1 data; default 1).", HelpName = "T" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (the contract's format) instead of a table." };
-        var command = new Command("check", "Validate a problem file and evaluate it once: the ODE right-hand side and its Jacobian at (t0, y0), f and its gradient (residuals and Jacobian) at x0, or a flow's velocity and its Jacobian at the first point.")
+        var command = new Command("check", "Validate a problem file and evaluate it once: the ODE right-hand side and its Jacobian at (t0, y0), an SDE's drift and diffusion with their exact derivatives at (t0, y0), f and its gradient (residuals and Jacobian) at x0, or a flow's velocity and its Jacobian at the first point.")
         {
             file, at, time, json,
         };
@@ -36,13 +36,13 @@ internal static class CheckCommand
     {
         double[]? at = atText is null ? null : CliValues.List(atText, "--at");
         ProblemFile problem = ProblemFileReader.Load(path);
-        if (t is not null && problem is not (OdeProblemFile or FlowProblemFile))
-            throw new BadInputException($"--t: applies to ode and flow problems only; {path} is a {problem.Kind} problem");
+        if (t is not null && problem is not (OdeProblemFile or SdeProblemFile or FlowProblemFile))
+            throw new BadInputException($"--t: applies to ode, sde and flow problems only; {path} is a {problem.Kind} problem");
         if (t is double tf && problem is FlowProblemFile && (tf < 0 || tf > 1))
             throw new BadInputException($"--t: a flow's time runs from 0 (noise) to 1 (data) but --t is {CliValues.Human(tf)}");
         int n = problem.Dimension;
         if (at is not null && at.Length != n)
-            throw new BadInputException($"--at: has {SolveCommand.Plural(at.Length, "number")} but {path} has {SolveCommand.Plural(n, problem switch { OdeProblemFile => "state component", FlowProblemFile => "dimension", _ => "variable" })}");
+            throw new BadInputException($"--at: has {SolveCommand.Plural(at.Length, "number")} but {path} has {SolveCommand.Plural(n, problem switch { OdeProblemFile or SdeProblemFile => "state component", FlowProblemFile => "dimension", _ => "variable" })}");
 
         switch (problem)
         {
@@ -143,6 +143,9 @@ internal static class CheckCommand
             case FlowProblemFile flow:
                 CheckFlow(console, flow, at, t ?? 1, json);
                 break;
+            case SdeProblemFile sde:
+                CheckSde(console, sde, at, t, json);
+                break;
         }
         return Cli.ExitOk;
     }
@@ -222,6 +225,7 @@ internal static class CheckCommand
         string? reference = problem switch
         {
             OdeProblemFile { Reference: { } r } => $"y at t = {CliValues.Human(r.T)}",
+            SdeProblemFile { Reference: { } r } => $"mean{(r.Variance is null ? "" : " and variance")} at t = {CliValues.Human(r.T)}",
             OptimizationProblemFile { Reference: { } r } => $"f = {CliValues.Human(r.F)}" + (r.X is null ? "" : " at a given x"),
             FlowProblemFile => "exact (a reconstruction returns the input; the edit map between two components is closed-form)",
             _ => null,

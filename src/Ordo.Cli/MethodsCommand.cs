@@ -6,7 +6,8 @@ using Ordo.Sampling;
 
 namespace Ordo.Cli;
 
-/// <summary><c>ordo methods</c>: every ODE method with its orders and a one-line description, every minimization
+/// <summary><c>ordo methods</c>: every ODE method with its orders and a one-line description, every SDE method with its
+/// calculus, weak order and stepping, every minimization
 /// method with what it needs and its source, then every flow sampler with its order and cost.</summary>
 internal static class MethodsCommand
 {
@@ -15,7 +16,7 @@ internal static class MethodsCommand
 
     public static Command Create(CliConsole console)
     {
-        var command = new Command("methods", "List the ODE methods (name, order, error-estimator order, dense-output order, when to use them), the minimization methods (what they need, bounds, source) and the flow samplers of 'ordo flow'.");
+        var command = new Command("methods", "List the ODE methods (name, order, error-estimator order, dense-output order, when to use them), the SDE methods, the minimization methods (what they need, bounds, source) and the flow samplers of 'ordo flow'.");
         command.SetAction(_ =>
         {
             console.Out.WriteLine("ODE methods (ordo solve --method NAME; default auto):");
@@ -30,6 +31,19 @@ internal static class MethodsCommand
                     m.Description,
                 ]),
                 new HashSet<int> { 1, 2, 3 });
+            console.Out.WriteLine();
+            console.Out.WriteLine("SDE methods (ordo solve --method NAME on sde files; default auto: shark for additive noise, sriw1 for diagonal or scalar noise, stochastic-heun otherwise):");
+            console.WriteTable(
+                ["name", "calculus", "weak order", "steps", "description"],
+                SdeMethods.All.Select(m => (IReadOnlyList<string>)
+                [
+                    m.Name,
+                    m.HandlesBothCalculi ? "Itô or Stratonovich" : m.Calculus == SdeCalculus.Ito ? "Itô" : "Stratonovich",
+                    m.WeakOrder.ToString(CultureInfo.InvariantCulture),
+                    m.HasErrorEstimate ? "adaptive or --dt" : "--dt only",
+                    m.Description,
+                ]),
+                new HashSet<int> { 2 });
             console.Out.WriteLine();
             console.Out.WriteLine("Minimization methods (ordo solve --method NAME on minimize and least-squares files; default auto):");
             console.WriteTable(

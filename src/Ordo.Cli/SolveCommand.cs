@@ -23,19 +23,21 @@ internal static class SolveCommand
         var file = new Argument<string>("file") { Description = "The problem file (JSON, see docs/problem-files.md)." };
         var method = new Option<string>("--method", "-m")
         {
-            Description = "The method: auto (the default; for ODEs tsit5 switching to rodas5p on stiff stretches, tsit5 with --dt) or a name from 'ordo methods' (ODE methods for ode files, minimization methods for minimize and least-squares files).",
+            Description = "The method: auto (the default; for ODEs tsit5 switching to rodas5p on stiff stretches, tsit5 with --dt; for SDEs the default of the noise: shark additive, sriw1 diagonal or scalar, stochastic-heun otherwise) or a name from 'ordo methods' (ODE methods for ode files, SDE methods for sde files, minimization methods for minimize and least-squares files).",
             DefaultValueFactory = _ => "auto",
         };
-        var rtol = new Option<string?>("--rtol") { Description = "ODE relative tolerance (default 1e-6).", HelpName = "R" };
-        var atol = new Option<string?>("--atol") { Description = "ODE absolute tolerance (default 1e-9).", HelpName = "A" };
-        var dt = new Option<string?>("--dt") { Description = "Fixed step size for an ODE: no error control; the last step lands on t1.", HelpName = "H" };
-        var maxSteps = new Option<string?>("--max-steps") { Description = "Most ODE steps, accepted + rejected (default 100000).", HelpName = "N" };
+        var rtol = new Option<string?>("--rtol") { Description = "Relative tolerance of adaptive steps (default 1e-6 for ODEs, 1e-2 for SDEs).", HelpName = "R" };
+        var atol = new Option<string?>("--atol") { Description = "Absolute tolerance of adaptive steps (default 1e-9 for ODEs, 1e-2 for SDEs).", HelpName = "A" };
+        var dt = new Option<string?>("--dt") { Description = "Fixed step size: no error control. ODEs: the last step lands on t1; SDEs: ceil((t1 - t0)/H) equal steps (needed by euler-maruyama, milstein, sea).", HelpName = "H" };
+        var maxSteps = new Option<string?>("--max-steps") { Description = "Most steps, accepted + rejected (ODEs: per solve, default 100000; SDEs: per path, default 1000000).", HelpName = "N" };
+        var paths = new Option<string?>("--paths") { Description = "SDE: number of sample paths (default: the file's \"paths\", else 1000).", HelpName = "N" };
+        var seed = new Option<string?>("--seed") { Description = "SDE: master seed (default: the file's \"seed\", else 0); path k's noise depends only on (seed, k).", HelpName = "S" };
         var maxIterations = new Option<string?>("--max-iterations") { Description = "Most optimizer iterations (minimize, least-squares).", HelpName = "N" };
         var repeat = new Option<string?>("--repeat") { Description = "Solve K times and report the median and minimum time (default 1).", HelpName = "K" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (the contract's format) instead of a table." };
-        var command = new Command("solve", "Solve a problem file (kinds ode, minimize and least-squares).")
+        var command = new Command("solve", "Solve a problem file (kinds ode, sde, minimize and least-squares).")
         {
-            file, method, rtol, atol, dt, maxSteps, maxIterations, repeat, json,
+            file, method, rtol, atol, dt, maxSteps, maxIterations, paths, seed, repeat, json,
         };
         command.SetAction(parse =>
         {
@@ -47,6 +49,8 @@ internal static class SolveCommand
                 CliValues.Double(parse.GetValue(dt), "--dt"),
                 CliValues.PositiveInt(parse.GetValue(maxSteps), "--max-steps"),
                 CliValues.PositiveInt(parse.GetValue(maxIterations), "--max-iterations"),
+                CliValues.PositiveInt(parse.GetValue(paths), "--paths"),
+                Seed(parse.GetValue(seed)),
                 CliValues.PositiveInt(parse.GetValue(repeat), "--repeat") ?? 1,
                 parse.GetValue(json));
             return Run(console, request);
@@ -55,7 +59,15 @@ internal static class SolveCommand
     }
 
     private sealed record SolveRequest(string File, string Method, double? Rtol, double? Atol, double? Dt, int? MaxSteps,
-        int? MaxIterations, int Repeat, bool Json);
+        int? MaxIterations, int? Paths, ulong? Seed, int Repeat, bool Json);
+
+    private static ulong? Seed(string? text)
+    {
+        if (text is null) return null;
+        if (!ulong.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ulong value))
+            throw new BadInputException($"--seed: cannot read '{text}' as a whole number from 0 to {ulong.MaxValue}");
+        return value;
+    }
 
     private static int Run(CliConsole console, SolveRequest request)
     {
@@ -67,6 +79,15 @@ internal static class SolveCommand
         if (request.Dt is double h && h <= 0) throw new BadInputException($"--dt: must be a step size > 0 but is {CliValues.Human(h)}");
 
         ProblemFile loaded = ProblemFileReader.Load(request.File);
+        if (loaded is not SdeProblemFile && (request.Paths is not null || request.Seed is not null))
+            throw new BadInputException($"{(request.Paths is not null ? "--paths" : "--seed")}: applies to sde problems; {request.File} is a{(loaded.Kind == ProblemKinds.Ode ? "n" : "")} {loaded.Kind} problem");
+        if (loaded is SdeProblemFile sde)
+        {
+            if (request.MaxIterations is not null)
+                throw new BadInputException("--max-iterations: applies to minimize and least-squares problems; an SDE solve is limited by --max-steps");
+            return SdeSolve.Run(console, sde, new SdeSolve.Request(request.File, request.Method, request.Rtol, request.Atol, request.Dt,
+                request.MaxSteps, request.Paths, request.Seed, request.Repeat, request.Json));
+        }
         if (loaded is FlowProblemFile)
         {
             throw new BadInputException($"{request.File}: is a flow problem: 'ordo flow reconstruct {request.File} --sampler NAME --steps N' or 'ordo flow edit ...' runs it");

@@ -356,7 +356,7 @@ public sealed class ProblemCommandTests : IDisposable
         { "{\"kind\": \"ode\", \"state\": [\"theta\", \"omega\"], \"parameters\": {\"g\": 9.81, \"L\": 1}, \"rhs\": [\"omega\", \"-g/L*sin(q)\"], \"y0\": [1, 0], \"t0\": 0, \"t1\": 1}", ["solve", "{file}", "--json"], "bad.json: rhs[1]: unknown name 'q' at column 10; known names: theta, omega, t, g, L" },
         { "{\"kind\": \"ode\", \"state\": [\"theta\", \"omega\"], \"parameters\": {\"g\": 9.81, \"L\": 1}, \"rhs\": [\"omega\", \"-g/L*sin(q)\"], \"y0\": [1, 0], \"t0\": 0, \"t1\": 1}", ["check", "{file}", "--json"], "bad.json: rhs[1]: unknown name 'q' at column 10" },
         { "{\"kind\": \"chemistry\"}", ["solve", "{file}", "--json"], "bad.json: kind: unknown kind 'chemistry'" },
-        { "{\"kind\": \"sde\"}", ["check", "{file}", "--json"], "bad.json: kind: 'sde' problems are not supported" },
+        { "{\"kind\": \"sde\"}", ["check", "{file}", "--json"], "bad.json: state: missing; an sde problem needs" },
         { Good, ["solve", "{file}", "--method", "nosuch", "--json"], "--method: unknown ODE method 'nosuch'" },
         { Good, ["solve", "{file}", "--method", "rk4", "--json"], "--method: 'rk4' takes fixed steps only" },
         { Good, ["solve", "{file}", "--rtol", "-1e-6", "--json"], "--rtol: must be between 0 and 1 but is -1e-06" },
@@ -371,7 +371,7 @@ public sealed class ProblemCommandTests : IDisposable
         { Good, ["solve", "{file}", "--bogus", "--json"], "Unrecognized command or argument '--bogus'" },
         { Good, ["check", "{file}", "--at", "1,2,3", "--json"], "--at: has 3 numbers but" },
         { Good, ["check", "{file}", "--at", "1,x", "--json"], "--at: cannot read 'x' (value 2) as a finite number" },
-        { "{\"kind\": \"minimize\", \"variables\": [\"x\"], \"objective\": \"x^2\", \"x0\": [1]}", ["check", "{file}", "--t", "1", "--json"], "--t: applies to ode and flow problems only" },
+        { "{\"kind\": \"minimize\", \"variables\": [\"x\"], \"objective\": \"x^2\", \"x0\": [1]}", ["check", "{file}", "--t", "1", "--json"], "--t: applies to ode, sde and flow problems only" },
     };
 
     [Theory]

@@ -163,7 +163,7 @@ public sealed class ProblemFileReaderTests
     [InlineData("{}", "kind", "missing")]
     [InlineData("{\"kind\": 3}", "kind", "must be a string, not a number (3)")]
     [InlineData("{\"kind\": \"foo\"}", "kind", "unknown kind 'foo'; known kinds: ode, sde, minimize, least-squares, flow")]
-    [InlineData("{\"kind\": \"sde\"}", "kind", "'sde' problems are not supported by this version of ordo yet")]
+    [InlineData("{\"kind\": \"sde\"}", "state", "missing; an sde problem needs state, drift, noise, diffusion, y0, t0, t1")]
     [InlineData("{\"kind\": \"flow\"}", "model", "missing; a flow problem needs model, points, time_convention")]
     [InlineData("{\"kind\": \"ode\", \"kind\": \"ode\"}", "kind", "appears twice")]
     [InlineData("{\"kind\": \"ode\", \"rtol\": 1e-8}", "rtol", "unknown field; an ode problem has kind, name,")]

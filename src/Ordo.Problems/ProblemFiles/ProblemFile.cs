@@ -15,7 +15,7 @@ public abstract class ProblemFile
         Data = data;
     }
 
-    /// <summary>The <c>kind</c> field: <c>ode</c>, <c>minimize</c>, <c>least-squares</c> or <c>flow</c>.</summary>
+    /// <summary>The <c>kind</c> field: <c>ode</c>, <c>sde</c>, <c>minimize</c>, <c>least-squares</c> or <c>flow</c>.</summary>
     public abstract string Kind { get; }
 
     /// <summary>The file as the user named it.</summary>
@@ -33,7 +33,7 @@ public abstract class ProblemFile
     /// <summary>The <c>data</c> field (empty when absent).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<double>> Data { get; }
 
-    /// <summary>Number of unknowns: state components for an ODE, variables for an optimization problem, the dimension
+    /// <summary>Number of unknowns: state components for an ODE or SDE, variables for an optimization problem, the dimension
     /// of a point for a flow.</summary>
     public abstract int Dimension { get; }
 }
@@ -44,7 +44,7 @@ public static class ProblemKinds
     /// <summary>Initial value problem y' = f(t, y).</summary>
     public const string Ode = "ode";
 
-    /// <summary>Stochastic differential equation (not loaded by this version).</summary>
+    /// <summary>Stochastic differential equation dy = f(t, y) dt + G(t, y) dW, run over many sample paths.</summary>
     public const string Sde = "sde";
 
     /// <summary>Minimize f(x), optionally with bounds.</summary>
@@ -60,5 +60,5 @@ public static class ProblemKinds
     public static IReadOnlyList<string> All { get; } = [Ode, Sde, Minimize, LeastSquares, Flow];
 
     /// <summary>The kinds <see cref="ProblemFileReader"/> loads now.</summary>
-    public static IReadOnlyList<string> Supported { get; } = [Ode, Minimize, LeastSquares, Flow];
+    public static IReadOnlyList<string> Supported { get; } = [Ode, Sde, Minimize, LeastSquares, Flow];
 }

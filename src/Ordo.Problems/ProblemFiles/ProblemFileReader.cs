@@ -8,7 +8,7 @@ namespace Ordo.Problems.ProblemFiles;
 /// <summary>
 /// Reads problem files (docs/problem-files.md; contract ../shared/spec/problem-files-and-cli.md): parses the JSON,
 /// validates every field (types, lengths, finite numbers, names that are valid and do not clash), compiles the
-/// expressions, and returns an <see cref="OdeProblemFile"/>, <see cref="MinimizeProblemFile"/>,
+/// expressions, and returns an <see cref="OdeProblemFile"/>, <see cref="SdeProblemFile"/>, <see cref="MinimizeProblemFile"/>,
 /// <see cref="LeastSquaresProblemFile"/> or <see cref="FlowProblemFile"/>. Anything wrong is a <see cref="ProblemFileException"/> whose one-line message
 /// names the file, the JSON field and, for an expression, the column.
 /// </summary>
@@ -150,17 +150,17 @@ public static partial class ProblemFileReader
                 ProblemKinds.Minimize => s_minimize,
                 ProblemKinds.LeastSquares => s_leastSquares,
                 ProblemKinds.Flow => s_flow,
-                ProblemKinds.Sde => throw Error("kind",
-                    $"'{kind}' problems are not supported by this version of ordo yet (supported kinds: {string.Join(", ", ProblemKinds.Supported)})"),
+                ProblemKinds.Sde => s_sde,
                 _ => throw Error("kind", $"unknown kind '{kind}'; known kinds: {string.Join(", ", ProblemKinds.All)}"),
             };
             // A flow file has no expressions, so none of parameters, data, reference (its exact answers come from the model).
             string[] known = kind == ProblemKinds.Flow ? ["kind", "name", .. own] : [.. s_common, .. own];
-            Dictionary<string, JsonElement> fields = Fields(root, null, known, $"a{(kind == ProblemKinds.Ode ? "n" : "")} {kind} problem");
+            Dictionary<string, JsonElement> fields = Fields(root, null, known, $"a{(kind is ProblemKinds.Ode or ProblemKinds.Sde ? "n" : "")} {kind} problem");
             string? name = fields.TryGetValue("name", out JsonElement n) ? ReadString(n, "name") : null;
             return kind switch
             {
                 ProblemKinds.Ode => LoadOde(fields, name),
+                ProblemKinds.Sde => LoadSde(fields, name),
                 ProblemKinds.Flow => LoadFlow(fields, name),
                 _ => LoadOptimization(kind, fields, name),
             };
@@ -171,16 +171,8 @@ public static partial class ProblemFileReader
         private OdeProblemFile LoadOde(Dictionary<string, JsonElement> fields, string? name)
         {
             Require(fields, "ode", s_ode);
-            Claim("t", "the time variable of an ODE", "state");
-            VariableLayout state = ReadLayout(fields["state"], "state", "state variable");
-            string[] rhs = ReadExpressions(fields["rhs"], "rhs");
+            (VariableLayout state, string[] rhs, double[] y0, double t0, double t1) = ReadInitialValues(fields, "ODE", "rhs");
             int n = state.Dimension;
-            if (rhs.Length != n)
-                throw Error("rhs", $"has {Count(rhs.Length, "expression")} but the state has {Count(n, "component")} ({Names(state)}); give one expression per component, in order");
-            double[] y0 = ReadNumbers(fields["y0"], "y0");
-            if (y0.Length != n) throw Error("y0", $"has {Count(y0.Length, "number")} but the state has {Count(n, "component")} ({Names(state)})");
-            double t0 = ReadNumber(fields["t0"], "t0");
-            double t1 = ReadNumber(fields["t1"], "t1");
             if (t0 == t1) throw Error("t1", $"equals t0 (both {Format(t0)}): the integration interval is empty");
             (Dictionary<string, double> parameters, Dictionary<string, IReadOnlyList<double>> data) = ReadConstants(fields);
 
@@ -257,6 +249,22 @@ public static partial class ProblemFileReader
         }
 
         // ------------------------------------------------------------------------------------------- pieces
+
+        /// <summary>The fields an ODE and an SDE share: the state (with <c>t</c> claimed as the time), one expression of
+        /// <paramref name="field"/> per component, y0 of the same length, t0 and t1.</summary>
+        private (VariableLayout State, string[] Expressions, double[] Y0, double T0, double T1) ReadInitialValues(
+            Dictionary<string, JsonElement> fields, string what, string field)
+        {
+            Claim("t", $"the time variable of an {what}", "state");
+            VariableLayout state = ReadLayout(fields["state"], "state", "state variable");
+            string[] expressions = ReadExpressions(fields[field], field);
+            int n = state.Dimension;
+            if (expressions.Length != n)
+                throw Error(field, $"has {Count(expressions.Length, "expression")} but the state has {Count(n, "component")} ({Names(state)}); give one expression per component, in order");
+            double[] y0 = ReadNumbers(fields["y0"], "y0");
+            if (y0.Length != n) throw Error("y0", $"has {Count(y0.Length, "number")} but the state has {Count(n, "component")} ({Names(state)})");
+            return (state, expressions, y0, ReadNumber(fields["t0"], "t0"), ReadNumber(fields["t1"], "t1"));
+        }
 
         private CompiledVectorFunction CompileVector(string[] expressions, ExpressionContext context, string field)
         {
@@ -457,7 +465,7 @@ public static partial class ProblemFileReader
             foreach (string r in required)
             {
                 if (!fields.ContainsKey(r))
-                    throw Error(prefix + r, $"missing; {(prefix.Length > 0 ? "a reference" : $"a{(what == "ode" ? "n" : "")} {what} problem")} needs {string.Join(", ", required)}");
+                    throw Error(prefix + r, $"missing; {(prefix.Length > 0 ? "a reference" : $"a{(what is "ode" or "sde" ? "n" : "")} {what} problem")} needs {string.Join(", ", required)}");
             }
         }
 
