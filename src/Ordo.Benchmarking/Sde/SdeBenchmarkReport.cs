@@ -82,7 +82,7 @@ public static class SdeBenchmarkReport
                     double Value(SdeBenchRun r) => mean ? r.Mean[0] : r.Variance[0];
                     double target = mean ? em.Mean : em.Variance;
                     string Z(SdeBenchRun? r) => r is null ? "-" : FormattableString.Invariant(
-                        $"{Value(r):0.00000} (z = {(Value(r) - target) / (mean ? em.MeanStandardError(r.Paths) : em.VarianceStandardError(r.Paths)):+0.0;-0.0})");
+                        $"{Value(r):0.00000} (z = {Signed((Value(r) - target) / (mean ? em.MeanStandardError(r.Paths) : em.VarianceStandardError(r.Paths)))})");
                     rows.Add([p.Name, mean ? "mean" : "variance", Num(mean ? exact.Mean : exact.Variance), Num(target), Z(ordo), Z(numpy),
                         Num(mean ? em.MeanStandardError(ordo.Paths) : em.VarianceStandardError(ordo.Paths))]);
                 }
@@ -124,10 +124,13 @@ public static class SdeBenchmarkReport
     public static string NoiseSentence(SdeBenchmarkResult result)
     {
         SdeNoiseCost n = result.Noise;
-        string s = FormattableString.Invariant($"Noise alone: Ordo's fixed-grid increment (Philox4x32-10 + Box–Muller, one block per increment) costs {n.OrdoNanoseconds:0.0} ns of CPU time");
-        return double.IsFinite(n.NumpyNanoseconds)
-            ? s + FormattableString.Invariant($", numpy's default_rng standard_normal(out=) {n.NumpyNanoseconds:0.0} ns per normal (PCG64 + ziggurat).")
-            : s + ".";
+        string s = FormattableString.Invariant($"Noise alone (CPU time): Ordo's fixed-grid increment (one Philox4x32-10 block and Box–Muller's log, sqrt and sincos) costs {n.OrdoNanoseconds:0.0} ns");
+        if (double.IsFinite(n.NumpyNanoseconds))
+            s += FormattableString.Invariant($", numpy's default_rng standard_normal(out=) {n.NumpyNanoseconds:0.0} ns per normal (PCG64 + ziggurat)");
+        SdeBenchRun? scalar = result.Runs.FirstOrDefault(r => r.Side == "Ordo" && r.Dimension == 1 && r.Threads == 1 && r.Method == "euler-maruyama" && double.IsFinite(r.CpuThroughput));
+        if (scalar is not null)
+            s += FormattableString.Invariant($"; a whole Euler–Maruyama path-step of {scalar.Problem} costs Ordo {1e9 / scalar.CpuThroughput:0.0} ns, so the increment is {100 * n.OrdoNanoseconds * scalar.CpuThroughput / 1e9:0}% of it");
+        return s + ".";
     }
 
     /// <summary>Writes the report into <paramref name="directory"/>.</summary>
@@ -218,6 +221,8 @@ public static class SdeBenchmarkReport
     private static string Ratio(double? a, double? b) => a is double x && b is double y && double.IsFinite(x / y) ? (x / y).ToString("0.00", Inv) : "-";
 
     private static string Bytes(double v) => double.IsFinite(v) ? v.ToString(v < 0.01 ? "0.0000" : "0.00", Inv) : "-";
+
+    private static string Signed(double z) => (z < 0 ? "-" : "+") + Math.Abs(z).ToString("0.0", Inv);
 
     private static string Num(double v) => double.IsFinite(v) ? v.ToString("0.00000", Inv) : "-";
 }
