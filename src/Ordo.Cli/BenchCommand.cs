@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Ordo.Benchmarking;
 using Ordo.Benchmarking.Optimization;
+using Ordo.Benchmarking.Sde;
 using Ordo.Benchmarking.Stiff;
 using Ordo.Integration;
 using Ordo.Problems;
@@ -14,13 +15,13 @@ internal static class BenchCommand
 {
     /// <summary>Every suite name of the contract, and whether it exists yet.</summary>
     private static readonly (string Name, bool Available)[] Suites =
-        [("ode", true), ("stiff", true), ("sde", false), ("opt", true), ("flow", true)];
+        [("ode", true), ("stiff", true), ("sde", true), ("opt", true), ("flow", true)];
 
     public static Command Create(CliConsole console)
     {
         var suite = new Option<string>("--suite")
         {
-            Description = "Which suite to run: ode, stiff, sde, opt, flow, or all (every suite that exists; today: ode, stiff, opt and flow).",
+            Description = "Which suite to run: ode, stiff, sde, opt, flow, or all (every suite).",
             DefaultValueFactory = _ => "all",
         };
         var output = new Option<string>("--out", "-o")
@@ -30,7 +31,7 @@ internal static class BenchCommand
         };
         var problems = new Option<string?>("--problems")
         {
-            Description = "Comma-separated problem names (default: every non-stiff problem; stiff suite: every stiff problem), e.g. DETEST_A1,Arenstorf or ROBER_1e11,E5.",
+            Description = "Comma-separated problem names (default: every non-stiff problem; stiff suite: every stiff problem; sde suite: GBM,OU,DW8), e.g. DETEST_A1,Arenstorf or ROBER_1e11,E5.",
         };
         var methods = new Option<string?>("--methods")
         {
@@ -64,9 +65,21 @@ internal static class BenchCommand
         {
             Description = "opt suite: comma-separated Moré–Garbow–Hillstrom problem numbers (default: 1-35).",
         };
+        var paths = new Option<string?>("--paths")
+        {
+            Description = "sde suite: Euler–Maruyama paths of a scalar problem (default 100000; a d-dimensional problem runs paths/d).",
+        };
+        var sdeSteps = new Option<string?>("--sde-steps")
+        {
+            Description = "sde suite: fixed steps per path on [0, 1] (default 100).",
+        };
+        var noNumpy = new Option<bool>("--no-numpy")
+        {
+            Description = "sde suite: do not run the numpy Euler–Maruyama (no comparison).",
+        };
         var command = new Command("bench", "Run the benchmark suites: work-precision sweeps, the scipy comparison, flow samplers against exact flows, and a report with figures.")
         {
-            suite, output, problems, methods, rtols, noScipy, noCvode, samplers, steps, optMethods, mgh,
+            suite, output, problems, methods, rtols, noScipy, noCvode, samplers, steps, optMethods, mgh, paths, sdeSteps, noNumpy,
         };
         command.SetAction(parse =>
         {
@@ -78,6 +91,11 @@ internal static class BenchCommand
             StiffBenchmarkOptions? stiffOptions = suites.Contains("stiff") && !suites.Contains("ode")
                 ? BuildStiffOptions(parse.GetValue(problems), parse.GetValue(methods), parse.GetValue(rtols), !parse.GetValue(noScipy), !parse.GetValue(noCvode))
                 : suites.Contains("stiff") ? new StiffBenchmarkOptions { RunScipy = !parse.GetValue(noScipy), RunCvode = !parse.GetValue(noCvode) } : null;
+            // The sde suite reads --problems only when no ODE suite claims it.
+            SdeBenchmarkOptions? sdeOptions = suites.Contains("sde")
+                ? BuildSdeOptions(suites.Contains("ode") || suites.Contains("stiff") ? null : parse.GetValue(problems),
+                    parse.GetValue(paths), parse.GetValue(sdeSteps), !parse.GetValue(noNumpy))
+                : null;
             FlowBenchmarkOptions flowOptions = BuildFlowOptions(parse.GetValue(samplers), parse.GetValue(steps));
             string outDir = parse.GetValue(output) ?? "bench-report";
             if (string.IsNullOrWhiteSpace(outDir)) throw new BadInputException("--out needs a folder name.");
@@ -85,6 +103,7 @@ internal static class BenchCommand
             {
                 if (s == "ode") RunOde(console, options!, outDir);
                 if (s == "stiff") RunStiff(console, stiffOptions!, outDir);
+                if (s == "sde") RunSde(console, sdeOptions!, outDir);
                 if (s == "flow") RunFlow(console, flowOptions, outDir);
                 if (s == "opt") RunOpt(console, BuildOptOptions(parse.GetValue(optMethods), parse.GetValue(mgh), !parse.GetValue(noScipy)), outDir);
             }
@@ -201,6 +220,62 @@ internal static class BenchCommand
         if (result.Machine.OrdoBuild == "Debug")
             console.Out.WriteLine("note: this is a Debug build of Ordo; its times are not meaningful (scripts/bench builds Release).");
         console.Out.WriteLine(FormattableString.Invariant($"stiff report written to {Path.GetFullPath(files.Markdown)} ({files.Plots.Count} figures, stiff-results.csv) in {started.Elapsed.TotalSeconds:0.0} s"));
+    }
+
+    internal static SdeBenchmarkOptions BuildSdeOptions(string? problems, string? paths, string? steps, bool runNumpy)
+    {
+        var options = new SdeBenchmarkOptions { RunNumpy = runNumpy };
+        if (problems is not null)
+        {
+            var list = new List<string>();
+            foreach (string name in SplitList(problems, "--problems"))
+            {
+                SdeBenchProblem p = SdeBenchProblems.Find(name)
+                    ?? throw new BadInputException($"unknown SDE problem '{name}'; known SDE problems: {string.Join(", ", SdeBenchProblems.All.Select(q => q.Name))}");
+                if (!list.Contains(p.Name)) list.Add(p.Name);
+            }
+            options = options with { Problems = list };
+        }
+        if (paths is not null)
+        {
+            int n = CliValues.PositiveInt(paths, "--paths")!.Value;
+            if (n > 10_000_000) throw new BadInputException($"--paths: {n} is too many (at most 10,000,000)");
+            options = options with { Paths = n };
+        }
+        if (steps is not null)
+        {
+            int n = CliValues.PositiveInt(steps, "--sde-steps")!.Value;
+            if (n > 1_000_000) throw new BadInputException($"--sde-steps: {n} is too many (at most 1,000,000)");
+            options = options with { Steps = n };
+        }
+        return options;
+    }
+
+    private static void RunSde(CliConsole console, SdeBenchmarkOptions options, string outDir)
+    {
+        console.Error.WriteLine(FormattableString.Invariant(
+            $"ordo bench sde: {string.Join(", ", options.Problems)}; Euler–Maruyama {options.Paths:N0} paths/d x {options.Steps} steps on 1 and {Environment.ProcessorCount} threads, ")
+            + $"{string.Join("/", options.FixedMethods)} fixed, {string.Join("/", options.AdaptiveMethods)} adaptive"
+            + (options.RunNumpy ? ", plus numpy" : ", no numpy"));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        (SdeBenchmarkResult result, SdeReportFiles files) = BenchProgress.Run(console, progress =>
+        {
+            SdeBenchmarkResult r = SdeBenchmark.Run(options, progress);
+            return (r, SdeBenchmarkReport.Write(r, outDir));
+        });
+        foreach (ReportTable table in SdeBenchmarkReport.KeyTables(result))
+        {
+            console.Out.WriteLine(table.Title);
+            console.WriteTable(table.Headers, table.Rows, new HashSet<int>(table.RightAligned));
+            console.Out.WriteLine();
+        }
+        console.Out.WriteLine(SdeBenchmarkReport.NoiseSentence(result));
+        console.Out.WriteLine(result.NumpyMessage);
+        long failed = result.Runs.Sum(r => r.FailedPaths);
+        if (failed > 0) console.Out.WriteLine($"{failed} path(s) did not reach t1 (listed per run in the report).");
+        if (result.Machine.OrdoBuild == "Debug")
+            console.Out.WriteLine("note: this is a Debug build of Ordo; its times are not meaningful (scripts/bench builds Release).");
+        console.Out.WriteLine(FormattableString.Invariant($"sde report written to {Path.GetFullPath(files.Markdown)} (sde.csv) in {started.Elapsed.TotalSeconds:0.0} s"));
     }
 
     internal static FlowBenchmarkOptions BuildFlowOptions(string? samplers, string? steps)

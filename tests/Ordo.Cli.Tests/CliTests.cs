@@ -54,7 +54,6 @@ public sealed class CliTests
 
     [Theory]
     [InlineData("foo", "unknown suite 'foo'")]
-    [InlineData("sde", "suite 'sde' is not available yet")]
     public void Bench_BadSuite_ExitsTwoNamingIt(string suite, string message)
     {
         (int code, string output, string error) = Run("bench", "--suite", suite, "--no-scipy");
