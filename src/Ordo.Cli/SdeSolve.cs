@@ -60,14 +60,20 @@ internal static class SdeSolve
         {
             SdeEnsemble.Solve(problem.Problem, method, options with { MaxSteps = Math.Min(WarmUpSteps, options.MaxSteps) },
                 ensemble with { Paths = Math.Min(WarmUpPaths, paths), KeepFinalStates = false });
-            SdeEnsembleResult? last = null;
-            for (int k = 0; k < request.Repeat; k++)
+            result = SolveProgress.Run(console, !request.Json, $"solving {problem.DisplayName}", progress =>
             {
-                long start = Stopwatch.GetTimestamp();
-                last = SdeEnsemble.Solve(problem.Problem, method, options, ensemble);
-                times[k] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            }
-            result = last!;
+                SdeEnsembleResult? last = null;
+                for (int k = 0; k < request.Repeat; k++)
+                {
+                    int repeat = k;
+                    var withProgress = progress is null ? ensemble
+                        : ensemble with { Progress = new Progress(fraction => progress.Report((repeat + fraction) / request.Repeat)) };
+                    long start = Stopwatch.GetTimestamp();
+                    last = SdeEnsemble.Solve(problem.Problem, method, options, withProgress);
+                    times[k] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                }
+                return last!;
+            });
         }
         catch (ArgumentException e)
         {
@@ -234,4 +240,10 @@ internal static class SdeSolve
             return row;
         }, headers.Count), Enumerable.Range(1, headers.Count - 1).ToHashSet());
     }
+}
+
+/// <summary>A synchronous <see cref="IProgress{T}"/> (System.Progress posts to a synchronization context instead).</summary>
+file sealed class Progress(Action<double> report) : IProgress<double>
+{
+    public void Report(double value) => report(value);
 }

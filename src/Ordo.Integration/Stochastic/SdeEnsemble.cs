@@ -13,6 +13,9 @@ public sealed record SdeEnsembleOptions
     /// <summary>Keep every path's final state in <see cref="SdeEnsembleResult.FinalStates"/> (default false).</summary>
     public bool KeepFinalStates { get; init; }
 
+    /// <summary>Receives the fraction of paths done (0…1, increasing), from worker threads under a lock; null for none.</summary>
+    public IProgress<double>? Progress { get; init; }
+
     /// <summary>Worker threads; −1 (default) uses all cores. The results do not depend on it.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 
@@ -144,6 +147,10 @@ public static class SdeEnsemble
         bool keep = ensemble.KeepFinalStates || ensemble.Quantiles.Count > 0;
         double[]? finals = keep ? new double[(long)paths * d > int.MaxValue ? throw new ArgumentException("Too many paths × dimensions to keep the final states; set Quantiles to [] and KeepFinalStates to false.") : paths * d] : null;
 
+        IProgress<double>? progress = ensemble.Progress;
+        var progressGate = new object();
+        int completed = 0;
+        double reported = 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = ensemble.MaxDegreeOfParallelism, CancellationToken = options.CancellationToken };
         Parallel.For(0, blocks, parallel,
             () => new Worker(new SdePathIntegrator(problem, method, options)),
@@ -168,6 +175,19 @@ public static class SdeEnsemble
                     }
                 }
                 blockStats[b] = stats;
+                if (progress is not null)
+                {
+                    int done = Interlocked.Add(ref completed, last - first);
+                    lock (progressGate)
+                    {
+                        double fraction = (double)done / paths;
+                        if (fraction > reported)
+                        {
+                            reported = fraction;
+                            progress.Report(fraction);
+                        }
+                    }
+                }
                 return worker;
             },
             _ => { });

@@ -156,4 +156,21 @@ public class SdeApiTests(ITestOutputHelper output)
         Assert.True(double.IsFinite(adaptive.Y[0]));
         Assert.Throws<InvalidOperationException>(() => adaptive.EnsureSuccess());
     }
+
+    [Fact]
+    public void Ensemble_progress_rises_to_one()
+    {
+        var reports = new List<double>();
+        var progress = new SynchronousProgress(reports.Add);
+        SdeEnsemble.Solve(SdeReferenceProblems.Ou(), EulerMaruyama.Instance, new SdeOptions { FixedStep = 0.1 },
+            new SdeEnsembleOptions { Paths = 1000, Progress = progress });
+        Assert.NotEmpty(reports);
+        Assert.Equal(1.0, reports[^1]);
+        for (int i = 1; i < reports.Count; i++) Assert.True(reports[i] > reports[i - 1]);
+    }
+
+    private sealed class SynchronousProgress(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
+    }
 }
