@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ordo.Rng;
 
 namespace Ordo.Integration;
@@ -26,7 +27,9 @@ public sealed class BrownianIncrements : IBrownianPath
     public const uint GridTag = 0xF0000000;
 
     /// <summary>The number of consecutive steps of a lane whose increments are computed together and cached.</summary>
-    public const int GroupSize = 16;
+    public const int GroupSize = 1 << GroupShift;
+
+    private const int GroupShift = 4;
 
     private const double GridSlack = 1e-9;
 
@@ -110,11 +113,12 @@ public sealed class BrownianIncrements : IBrownianPath
         if (n < 0 || n >= Steps)
             throw new ArgumentOutOfRangeException(nameof(n), n, $"The step index must lie in [0, {Steps}).");
         CheckSpans(dW.Length, h.Length);
-        for (int j = 0; j < Lanes; j++)
+        double[] groupW = _groupW, groupH = _groupH;
+        for (int j = 0; j < _group.Length; j++)
         {
             int at = Cached(j, n);
-            dW[j] = _groupW[at];
-            h[j] = _groupH[at];
+            dW[j] = groupW[at];
+            h[j] = groupH[at];
         }
     }
 
@@ -142,7 +146,7 @@ public sealed class BrownianIncrements : IBrownianPath
         {
             long n = n0 + done;
             int at = Cached(lane, n);
-            int m = Math.Min(count - done, GroupSize - (int)(n % GroupSize));
+            int m = Math.Min(count - done, GroupSize - (int)(n & (GroupSize - 1)));
             _groupW.AsSpan(at, m).CopyTo(dW[done..]);
             _groupH.AsSpan(at, m).CopyTo(h[done..]);
             done += m;
@@ -183,23 +187,27 @@ public sealed class BrownianIncrements : IBrownianPath
     }
 
     /// <summary>The index in the group caches of step <paramref name="n"/> of a lane, computing its group if it is not cached.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Cached(int lane, long n)
     {
-        long group = n / GroupSize;
-        int start = lane * GroupSize;
+        long group = n >> GroupShift;
         if (_group[lane] != group)
+            Fill(lane, group);
+        return lane * GroupSize + (int)(n & (GroupSize - 1));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Fill(int lane, long group)
+    {
+        Span<double> w = _groupW.AsSpan(lane * GroupSize, GroupSize), h = _groupH.AsSpan(lane * GroupSize, GroupSize);
+        // Always the whole group (also past N at the end), so every value comes from the same vector code.
+        PhiloxBatch.Normals(_key, (uint)lane, GridTag, (ulong)group << GroupShift, w, h);
+        for (int i = 0; i < GroupSize; i++)
         {
-            Span<double> w = _groupW.AsSpan(start, GroupSize), h = _groupH.AsSpan(start, GroupSize);
-            // Always the whole group (also past N at the end), so every value comes from the same vector code.
-            PhiloxBatch.Normals(_key, (uint)lane, GridTag, (ulong)(group * GroupSize), w, h);
-            for (int i = 0; i < GroupSize; i++)
-            {
-                w[i] *= _sqrtH;
-                h[i] *= _sqrtHOver12;
-            }
-            _group[lane] = group;
+            w[i] *= _sqrtH;
+            h[i] *= _sqrtHOver12;
         }
-        return start + (int)(n - group * GroupSize);
+        _group[lane] = group;
     }
 
     private long GridIndex(double t, string name)
