@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ordo.Rng;
 
 namespace Ordo.Integration;
@@ -6,19 +7,36 @@ namespace Ordo.Integration;
 /// Brownian increments on a fixed grid <c>t_n = t0 + n·h</c>, <c>n = 0..N</c> (sde.md §1.2, the fast path): per step and
 /// lane, <c>W_n = √h·z₀</c> and <c>H_n = √(h/12)·z₁</c> from one Philox4x32-10 block at counter
 /// <c>(lane, 0xF0000000, n mod 2³², n &gt;&gt; 32)</c> under the stream key of <see cref="CounterRng.StreamKey"/>, mapped by
-/// Box–Muller (<see cref="RandomMapping.Normals"/>). O(1) per step, random access, allocation-free and reproducible, but
-/// the path depends on <c>h</c>; use <see cref="VirtualBrownianTree"/> when step sizes vary. Increments over several steps
-/// are combined exactly with the Chen relations of sde.md §1.1 (Gaines &amp; Lyons 1997; Foster, Lyons &amp; Oberhauser 2020).
+/// Box–Muller (<see cref="RandomMapping.Normals(Words4x32, out double, out double)"/>). O(1) per step, random access,
+/// allocation-free and reproducible, but the path depends on <c>h</c>; use <see cref="VirtualBrownianTree"/> when step
+/// sizes vary. Increments over several steps are combined exactly with the Chen relations of sde.md §1.1 (Gaines &amp;
+/// Lyons 1997; Foster, Lyons &amp; Oberhauser 2020).
 /// </summary>
+/// <remarks>
+/// Every value comes from the vectorized generator <see cref="PhiloxBatch.Normals(PhiloxKey, uint, uint, ulong, Span{double}, Span{double})"/>,
+/// called on the aligned group of <see cref="GroupSize"/> consecutive steps <c>[16g, 16g + 16)</c> of one lane at a time and
+/// cached per lane (one group per lane, allocated in the constructor, dropped by <see cref="Reset"/>), so sequential
+/// stepping computes each block once. The blocks are bitwise the spec's; the normals agree with the scalar
+/// <see cref="RandomMapping.Normals(Words4x32, out double, out double)"/> to within a few ulps (vectorized logarithm
+/// and sine/cosine), and are identical whichever member (<see cref="Step"/>, <see cref="Increment(double, double, Span{double})"/>)
+/// asks for them, and from run to run, on one machine and instruction set. Not thread-safe: one instance per thread.
+/// </remarks>
 public sealed class BrownianIncrements : IBrownianPath
 {
     /// <summary>Word 1 of the counter of the grid's blocks (sde.md §1.2; disjoint from the tree's <c>ℓ + 256q</c>, <c>ℓ ≤ 62</c>, <c>q ≤ 4</c>).</summary>
     public const uint GridTag = 0xF0000000;
 
+    /// <summary>The number of consecutive steps of a lane whose increments are computed together and cached.</summary>
+    public const int GroupSize = 1 << GroupShift;
+
+    private const int GroupShift = 4;
+
     private const double GridSlack = 1e-9;
 
     private PhiloxKey _key;
     private readonly double _sqrtH, _sqrtHOver12;
+    private readonly double[] _groupW, _groupH;
+    private readonly long[] _group;
 
     /// <summary>Creates the grid.</summary>
     /// <param name="t0">The start time.</param>
@@ -48,6 +66,10 @@ public sealed class BrownianIncrements : IBrownianPath
         _key = new CounterRng(seed).StreamKey(stream);
         _sqrtH = Math.Sqrt(stepSize);
         _sqrtHOver12 = Math.Sqrt(stepSize / 12.0);
+        _groupW = new double[checked(lanes * GroupSize)];
+        _groupH = new double[lanes * GroupSize];
+        _group = new long[lanes];
+        _group.AsSpan().Fill(-1);
     }
 
     /// <inheritdoc />
@@ -78,6 +100,7 @@ public sealed class BrownianIncrements : IBrownianPath
         if (stream == Stream) return;
         Stream = stream;
         _key = new CounterRng(Seed).StreamKey(stream);
+        _group.AsSpan().Fill(-1);
     }
 
     /// <summary>Writes <c>W</c> and <c>H</c> of step <c>n</c> (the interval <c>[t_n, t_{n+1}]</c>) of all lanes: one Philox block per lane.</summary>
@@ -90,8 +113,44 @@ public sealed class BrownianIncrements : IBrownianPath
         if (n < 0 || n >= Steps)
             throw new ArgumentOutOfRangeException(nameof(n), n, $"The step index must lie in [0, {Steps}).");
         CheckSpans(dW.Length, h.Length);
-        for (int j = 0; j < Lanes; j++)
-            Draw(j, (ulong)n, out dW[j], out h[j]);
+        double[] groupW = _groupW, groupH = _groupH;
+        for (int j = 0; j < _group.Length; j++)
+        {
+            int at = Cached(j, n);
+            dW[j] = groupW[at];
+            h[j] = groupH[at];
+        }
+    }
+
+    /// <summary>
+    /// Writes <c>W</c> and <c>H</c> of <paramref name="count"/> consecutive steps <c>n0, n0 + 1, …</c> of one lane
+    /// (the values <see cref="Step"/> gives).
+    /// </summary>
+    /// <param name="n0">The first step index, <c>0 ≤ n0</c>, <c>n0 + count ≤ N</c>.</param>
+    /// <param name="count">The number of steps, <c>≥ 0</c>.</param>
+    /// <param name="lane">The lane, <c>0 ≤ lane &lt; Lanes</c>.</param>
+    /// <param name="dW">Receives <paramref name="count"/> increments.</param>
+    /// <param name="h">Receives <paramref name="count"/> space-time Lévy areas.</param>
+    /// <exception cref="ArgumentException">Steps outside the grid, a bad lane or a span shorter than <paramref name="count"/>.</exception>
+    public void LaneSteps(int lane, long n0, int count, Span<double> dW, Span<double> h)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (n0 < 0 || n0 > Steps - count)
+            throw new ArgumentOutOfRangeException(nameof(n0), n0, $"The steps [{n0}, {n0} + {count}) must lie in [0, {Steps}).");
+        if ((uint)lane >= (uint)Lanes)
+            throw new ArgumentOutOfRangeException(nameof(lane), lane, $"The lane must lie in [0, {Lanes}).");
+        if (dW.Length < count || h.Length < count)
+            throw new ArgumentException($"The destination spans must hold at least {count} values (one per step).");
+        int done = 0;
+        while (done < count)
+        {
+            long n = n0 + done;
+            int at = Cached(lane, n);
+            int m = Math.Min(count - done, GroupSize - (int)(n & (GroupSize - 1)));
+            _groupW.AsSpan(at, m).CopyTo(dW[done..]);
+            _groupH.AsSpan(at, m).CopyTo(h[done..]);
+            done += m;
+        }
     }
 
     /// <inheritdoc />
@@ -115,7 +174,8 @@ public sealed class BrownianIncrements : IBrownianPath
             double w = 0, hBar = 0, length = 0;
             for (long n = i; n < k; n++)
             {
-                Draw(j, (ulong)n, out double wn, out double hn);
+                int at = Cached(j, n);
+                double wn = _groupW[at], hn = _groupH[at];
                 hBar += h * hn + 0.5 * (h * w - length * wn);
                 w += wn;
                 length += h;
@@ -126,12 +186,28 @@ public sealed class BrownianIncrements : IBrownianPath
         }
     }
 
-    private void Draw(int lane, ulong n, out double w, out double h)
+    /// <summary>The index in the group caches of step <paramref name="n"/> of a lane, computing its group if it is not cached.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Cached(int lane, long n)
     {
-        Words4x32 block = Philox4x32.Generate(new Words4x32((uint)lane, GridTag, (uint)n, (uint)(n >> 32)), _key);
-        RandomMapping.Normals(block, out double z0, out double z1);
-        w = _sqrtH * z0;
-        h = _sqrtHOver12 * z1;
+        long group = n >> GroupShift;
+        if (_group[lane] != group)
+            Fill(lane, group);
+        return lane * GroupSize + (int)(n & (GroupSize - 1));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Fill(int lane, long group)
+    {
+        Span<double> w = _groupW.AsSpan(lane * GroupSize, GroupSize), h = _groupH.AsSpan(lane * GroupSize, GroupSize);
+        // Always the whole group (also past N at the end), so every value comes from the same vector code.
+        PhiloxBatch.Normals(_key, (uint)lane, GridTag, (ulong)group << GroupShift, w, h);
+        for (int i = 0; i < GroupSize; i++)
+        {
+            w[i] *= _sqrtH;
+            h[i] *= _sqrtHOver12;
+        }
+        _group[lane] = group;
     }
 
     private long GridIndex(double t, string name)
