@@ -296,9 +296,9 @@ public class AdaptiveScoreSdeMixtureTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Modes 100 apart at VE ε = 1e-5 (component variances ≈ 0.16, 0.36): the log terms differ by ~10⁴, so a naive
-    /// exp underflows to 0/0. The log-sum-exp score is finite and equals the nearer component's score; midway it is the
-    /// exact two-term mixture of the component scores.
+    /// Modes 100 apart at VE ε = 1e-5 (component variances ≈ 0.16, 0.36). Near a mode the other log term is ~−3·10⁴ and
+    /// the score is the nearer component's; at the point between the modes where both log terms are equal (≈ −5000, so
+    /// a naive exp gives 0/0) it is the two-term mixture of the component scores with responsibilities in closed form.
     /// </summary>
     [Fact]
     public void Far_apart_modes_neither_overflow_nor_underflow()
