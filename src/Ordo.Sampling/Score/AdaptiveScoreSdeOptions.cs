@@ -6,7 +6,8 @@ public enum ScoreSdeNoise
     /// <summary>
     /// The increments are read from one virtual Brownian tree per sample on the reverse clock s = T − t, so a rejected
     /// step is retried on the same Brownian path (z = W/√h). Removes the variance bias of <see cref="Resample"/> in low
-    /// dimension (sde.md §4.2, §4.4). The default.
+    /// dimension (sde.md §4.2, §4.4), also on a bimodal mixture under VP and VE, where resampling biases the mode means,
+    /// variances and (VE) weights (sde.md §8 item 4, docs/sampling/gotta-go-fast.md). The default.
     /// </summary>
     Bridge,
 
