@@ -4,7 +4,8 @@ namespace Ordo.Integration;
 
 /// <summary>
 /// ALIGN, the adaptive shifted-ODE solver of Foster, Lyons &amp; Oberhauser ("The shifted ODE method for underdamped
-/// Langevin MCMC", arXiv:2101.03446, 2021, Definition 4.2, in the FSAL form diffrax uses; sde.md §3.6) for the
+/// Langevin MCMC", arXiv:2101.03446, 2021: a modification of the Strang splitting of their Definition 4.2, in the
+/// FSAL form of diffrax's ALIGN; sde.md §3.6; docs/integration/langevin.md) for the
 /// underdamped Langevin diffusion of an <see cref="UnderdampedLangevinProblem"/>. With <c>α = γh</c>, <c>β = e^{−α}</c>,
 /// <c>ρ = √(2γu)</c>, <c>a₁ = (1 − β)/γ</c>, <c>b₁ = (β + α − 1)/(γα)</c>, <c>ā = a₁/h</c> and
 /// <c>c_H = 6(β(α + 2) + α − 2)/(α²γ)</c>, per component and with W, H the step's Brownian increment and space-time
