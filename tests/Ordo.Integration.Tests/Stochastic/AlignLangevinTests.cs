@@ -50,6 +50,31 @@ public class AlignLangevinTests(ITestOutputHelper output)
         AssertSecondMoment(r, 3, u[1], paths, "E v₂²");
     }
 
+    [Fact]
+    public void Stationary_second_moment_of_a_double_well()
+    {
+        // Non-Gaussian target exp(−(x² − 1)²/4): E x² and Var x² by Simpson quadrature on [−8, 8].
+        const int paths = 10000, n = 4000;
+        double z = 0, m2 = 0, m4 = 0;
+        for (int i = 0; i <= n; i++)
+        {
+            double x = -8 + 16.0 * i / n, w = (i == 0 || i == n ? 1 : i % 2 == 1 ? 4 : 2) * Math.Exp(-Square(x * x - 1) / 4);
+            z += w;
+            m2 += w * x * x;
+            m4 += w * x * x * x * x;
+        }
+        m2 /= z;
+        m4 /= z;
+        var r = UnderdampedLangevin.SolveEnsemble(DoubleWell(1.0, 10.0), new SdeOptions { FixedStep = 0.05, Seed = 8 },
+            new SdeEnsembleOptions { Paths = paths, Quantiles = [] });
+        Assert.Equal(SdeStatus.Success, r.Status);
+        double second = r.Variance[0] * (paths - 1) / paths + r.Mean[0] * r.Mean[0];
+        double se = Math.Sqrt((m4 - m2 * m2) / paths);
+        output.WriteLine($"double well E x²: {second:F5} (quadrature {m2:F5}, {(second - m2) / se:+0.00;-0.00} s.e.)");
+        Assert.True(Math.Abs(second - m2) <= 5 * se, $"E x² = {second} vs {m2}: more than 5 s.e. ({se:E2})");
+        AssertSecondMoment(r, 1, 1.0, paths, "double well E v²");
+    }
+
     /// <summary>E y² from the ensemble's mean and variance; for a centred Gaussian Var(y²) = 2σ⁴, so s.e. = σ²√(2/N).</summary>
     private void AssertSecondMoment(SdeEnsembleResult r, int i, double exact, int paths, string what)
     {
