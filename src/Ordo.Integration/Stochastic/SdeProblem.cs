@@ -129,6 +129,10 @@ public sealed class SdeProblem
     /// differences (two diffusion evaluations per directional derivative).</summary>
     public SdeDiffusionDerivative? DiffusionDerivative { get; init; }
 
+    /// <summary>The underdamped Langevin problem this SDE was built from, for the methods that exploit its structure
+    /// (<see cref="AlignLangevin"/>); null for other problems.</summary>
+    internal UnderdampedLangevinProblem? Langevin { get; init; }
+
     /// <summary>The noise structure.</summary>
     public SdeNoise Noise { get; }
 
