@@ -71,15 +71,10 @@ public sealed class SraMethod : SdeMethod
     public override double StrongOrder(SdeProblem problem) => problem.Noise == SdeNoise.Additive ? 1.5 : 0;
 
     /// <inheritdoc/>
-    public override string? Unsupported(SdeProblem problem) => problem.Noise == SdeNoise.Additive ? null
-        : $"{Name} needs additive noise (G depending on t only); use sriw1 for diagonal noise or stochastic-heun / euler-maruyama otherwise.";
+    public override string? Unsupported(SdeProblem problem) => RequireAdditiveNoise(problem);
 
     /// <inheritdoc/>
-    public override SdeStepper CreateStepper(SdeProblem problem)
-    {
-        if (Unsupported(problem) is { } why) throw new ArgumentException(why, nameof(problem));
-        return new Stepper(problem, this);
-    }
+    protected override SdeStepper CreateStepperCore(SdeProblem problem) => new Stepper(problem, this);
 
     private sealed class Stepper : SdeStepper
     {
@@ -212,15 +207,10 @@ public sealed class AdditiveSrkMethod : SdeMethod
     public override double StrongOrder(SdeProblem problem) => problem.Noise == SdeNoise.Additive ? _strong : 0;
 
     /// <inheritdoc/>
-    public override string? Unsupported(SdeProblem problem) => problem.Noise == SdeNoise.Additive ? null
-        : $"{Name} needs additive noise (G depending on t only); use sriw1 for diagonal noise or stochastic-heun / euler-maruyama otherwise.";
+    public override string? Unsupported(SdeProblem problem) => RequireAdditiveNoise(problem);
 
     /// <inheritdoc/>
-    public override SdeStepper CreateStepper(SdeProblem problem)
-    {
-        if (Unsupported(problem) is { } why) throw new ArgumentException(why, nameof(problem));
-        return new Stepper(problem, this);
-    }
+    protected override SdeStepper CreateStepperCore(SdeProblem problem) => new Stepper(problem, this);
 
     private sealed class Stepper : SdeStepper
     {

@@ -52,12 +52,7 @@ public sealed class AlignLangevin : SdeMethod
         : $"{Name} solves underdamped Langevin diffusions only: build an UnderdampedLangevinProblem and pass its Sde problem (or call UnderdampedLangevin.Solve); use shark or sra1 for other additive-noise SDEs.";
 
     /// <inheritdoc/>
-    public override SdeStepper CreateStepper(SdeProblem problem)
-    {
-        ArgumentNullException.ThrowIfNull(problem);
-        if (Unsupported(problem) is { } why) throw new ArgumentException(why, nameof(problem));
-        return new Stepper(problem, this);
-    }
+    protected override SdeStepper CreateStepperCore(SdeProblem problem) => new Stepper(problem, this);
 
     /// <summary>The step coefficients for friction γ and step h: β, a₁, b₁ and c_H of the class remarks.</summary>
     internal readonly record struct Coefficients(double Beta, double A1, double B1, double CH);

@@ -18,7 +18,7 @@ public sealed class EulerMaruyama : SdeMethod
     public override double StrongOrder(SdeProblem problem) => problem.Noise == SdeNoise.Additive ? 1.0 : 0.5;
 
     /// <inheritdoc/>
-    public override SdeStepper CreateStepper(SdeProblem problem) => new Stepper(problem, this);
+    protected override SdeStepper CreateStepperCore(SdeProblem problem) => new Stepper(problem, this);
 
     private sealed class Stepper(SdeProblem problem, SdeMethod method) : SdeStepper(problem, method)
     {
@@ -62,7 +62,7 @@ public sealed class Milstein : SdeMethod
         : "Milstein needs commutative noise (general noise needs Lévy areas); use euler-maruyama or stochastic-heun.";
 
     /// <inheritdoc/>
-    public override SdeStepper CreateStepper(SdeProblem problem) => new Stepper(problem, this);
+    protected override SdeStepper CreateStepperCore(SdeProblem problem) => new Stepper(problem, this);
 
     private sealed class Stepper : SdeStepper
     {
@@ -132,7 +132,7 @@ public sealed class StochasticHeun : SdeMethod
     public override double StrongOrder(SdeProblem problem) => problem.IsCommutative ? 1.0 : 0.5;
 
     /// <inheritdoc/>
-    public override SdeStepper CreateStepper(SdeProblem problem) => new Stepper(problem, this);
+    protected override SdeStepper CreateStepperCore(SdeProblem problem) => new Stepper(problem, this);
 
     private sealed class Stepper(SdeProblem problem, SdeMethod method) : SdeStepper(problem, method)
     {

@@ -55,7 +55,20 @@ public abstract class SdeMethod
     public virtual string? Unsupported(SdeProblem problem) => null;
 
     /// <summary>Creates a stepper with its workspace for one problem (one per thread).</summary>
-    public abstract SdeStepper CreateStepper(SdeProblem problem);
+    /// <exception cref="ArgumentException">The method cannot solve the problem (<see cref="Unsupported"/> says why).</exception>
+    public SdeStepper CreateStepper(SdeProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        if (Unsupported(problem) is { } why) throw new ArgumentException(why, nameof(problem));
+        return CreateStepperCore(problem);
+    }
+
+    /// <summary>Creates the stepper of a problem the method supports.</summary>
+    protected abstract SdeStepper CreateStepperCore(SdeProblem problem);
+
+    /// <summary>The refusal message of an additive-noise method for a problem whose noise is not additive, or null.</summary>
+    protected string? RequireAdditiveNoise(SdeProblem problem) => problem.Noise == SdeNoise.Additive ? null
+        : $"{Name} needs additive noise (G depending on t only); use sriw1 for diagonal noise or stochastic-heun / euler-maruyama otherwise.";
 
     /// <summary>The default controller: <see cref="PIController"/> with the SDE preset of sde.md §4.3 — diffrax's
     /// recommended PID coefficients (p = 0.1, i = 0.3, d = 0; Burrage, Herdiana &amp; Burrage 2004) on the error order

@@ -71,11 +71,7 @@ public sealed class SriMethod : SdeMethod
         : $"{Name} needs scalar or diagonal noise (each component driven by its own Wiener process); use stochastic-heun, milstein or euler-maruyama.";
 
     /// <inheritdoc/>
-    public override SdeStepper CreateStepper(SdeProblem problem)
-    {
-        if (Unsupported(problem) is { } why) throw new ArgumentException(why, nameof(problem));
-        return new Stepper(problem, this);
-    }
+    protected override SdeStepper CreateStepperCore(SdeProblem problem) => new Stepper(problem, this);
 
     private sealed class Stepper : SdeStepper
     {
