@@ -29,15 +29,15 @@ internal static class SdeCir
 }
 
 /// <summary>
-/// CIR in the high-volatility regime (docs/integration/sde-cir.md): the guard keeps every method finite, and on one
-/// virtual Brownian tree per path (common random numbers) the strong error at t = 1 against a fine Milstein reference
-/// on that tree falls with work at the same rate, about ½, for fixed steps, error-controlled adaptive steps and the
-/// paper's previsible step rule: adaptive steps do not double the order here.
+/// CIR in the high-volatility regime (docs/integration/sde-cir.md). The guard keeps every method finite. The sweep uses
+/// one virtual Brownian tree per path (common random numbers) and measures the strong error at t = 1 against a fine
+/// Milstein reference on that tree. Constant steps converge with order about ½. The paper's previsible step rule
+/// (small steps near 0) roughly doubles the slope of error against work. Error-controlled adaptive steps do not.
 /// </summary>
 public class SdeCirTests(ITestOutputHelper output)
 {
     private const ulong Seed = 37;
-    private const int Paths = 64;
+    private const int Paths = 128;
     private const double TreeTol = 1.0 / 32768;      // 2⁻¹⁵: the leaf is half the reference step
     private const double ReferenceStep = 1.0 / 8192; // 2⁻¹³, Milstein
     private const double PrevisibleMinStep = 1.0 / 2048;
@@ -214,7 +214,7 @@ public class SdeCirTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Adaptive_steps_do_not_double_the_strong_order()
+    public void Previsible_steps_steepen_the_error_work_slope_and_error_control_does_not()
     {
         var problem = SdeCir.Problem();
         var sw = Stopwatch.StartNew();
@@ -259,20 +259,16 @@ public class SdeCirTests(ITestOutputHelper output)
         text.AppendLine($"total {sw.ElapsedMilliseconds} ms");
         output.WriteLine(text.ToString());
 
-        // What is robust (margins of at least 5 bootstrap standard errors at this seed):
-        // 1. Constant steps lose the order of smooth problems at the boundary: Milstein (order 1 for smooth scalar noise)
-        //    and SRIW1 (1.5) converge with order about ½ here.
-        foreach (var m in new[] { "milstein", "sriw1" })
+        // What is robust (at least 5 bootstrap standard errors at seed 37, and again at seed 38 during development):
+        // 1. The paper's previsible rule (small steps near 0) steepens the error-work slope of Euler–Maruyama and
+        //    stochastic Heun (measured 0.62 ± 0.08 and 0.59 ± 0.09; seed 38: 0.45 ± 0.06 and 0.47 ± 0.07).
+        foreach (var m in new[] { "euler-maruyama", "stochastic-heun" })
         {
-            double order = fixedRuns[m].Order(AllPaths), se = BootstrapSe(fixedRuns[m].Order);
-            Assert.True(order + 5 * se < 1, $"{m} fixed order {order:F2} ± {se:F2}");
+            var (gap, se) = gaps[$"{m} previsible − fixed"];
+            Assert.True(gap > 5 * se, $"{m}: previsible − fixed order {gap:F2} ± {se:F2}");
         }
-        // 2. The paper's previsible rule (small steps near 0) steepens stochastic Heun's error-work slope by more than
-        //    5 s.e. (measured 0.51 ± 0.10; Euler–Maruyama's 0.48 ± 0.11 is printed, not asserted: 4.4 s.e.).
-        var (gap, gapSe) = gaps["stochastic-heun previsible − fixed"];
-        Assert.True(gap > 5 * gapSe, $"stochastic-heun: previsible − fixed order {gap:F2} ± {gapSe:F2}");
-        // 3. Error-controlled adaptivity (the embedded estimate and the PI controller) does not steepen Heun's slope:
-        //    the adaptive order is below the fixed one plus 5 s.e.
+        // 2. Error-controlled adaptivity (the embedded estimate and the PI controller) does not steepen Heun's slope:
+        //    the adaptive order stays below the fixed one plus 5 s.e. (measured −0.05 ± 0.06; seed 38: −0.13 ± 0.08).
         var heun = gaps["stochastic-heun adaptive − fixed"];
         Assert.True(heun.Value < 5 * heun.Se, $"stochastic-heun adaptive − fixed order {heun.Value:F2} ± {heun.Se:F2}");
     }
