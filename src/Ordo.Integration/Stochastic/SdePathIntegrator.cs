@@ -13,7 +13,8 @@ internal sealed class SdePathIntegrator
     private readonly SdeOptions _options;
     private readonly SdeStepper _stepper;
     private readonly IStepSizeController _controller;
-    private readonly double[] _y, _yNew, _err, _dW, _dH, _atol;
+    private readonly double[] _err, _dW, _dH, _atol;
+    private double[] _y, _yNew;
     private readonly bool _adaptive;
     private readonly int _fixedSteps;
     private readonly double _fixedH, _minStep, _leaf;
@@ -117,7 +118,7 @@ internal sealed class SdePathIntegrator
             else _external.Increment(t, tNext, _dW, dH);
             _stepper.Step(t, tNext - t, _y, _dW, dH, _yNew, _err);
             if (!AllFinite(_yNew)) { status = SdeStatus.NonFiniteValue; break; }
-            _yNew.CopyTo(_y, 0);
+            (_y, _yNew) = (_yNew, _y); // swap instead of copying the accepted state
             t = tNext;
             int saveIndex = -1;
             if (nextSave < _saveGridIndex.Length && _saveGridIndex[nextSave] == n + 1) saveIndex = nextSave++;
@@ -177,7 +178,7 @@ internal sealed class SdePathIntegrator
             {
                 accepted++;
                 t = tEnd;
-                _yNew.CopyTo(_y, 0);
+                (_y, _yNew) = (_yNew, _y);
                 int saveIndex = -1;
                 if (saveTimes is not null && nextSave < saveTimes.Count && tEnd == saveTimes[nextSave]) saveIndex = nextSave++;
                 if (save is not null && (save.Steps || saveIndex >= 0)) save.Record(t, _y, saveIndex);
