@@ -27,10 +27,7 @@ public sealed class EulerMaruyama : SdeMethod
         public override void Step(double t, double h, ReadOnlySpan<double> y, ReadOnlySpan<double> dW, ReadOnlySpan<double> dH,
             Span<double> yNew, Span<double> error)
         {
-            Drift(t, y, _f);
-            Diffusion(t, y, _g);
-            for (int i = 0; i < D; i++) yNew[i] = y[i] + h * _f[i];
-            AddNoise(_g, dW, 1.0, yNew);
+            EulerMaruyamaStep(t, h, y, dW, _f, _g, yNew);
         }
     }
 }
@@ -83,10 +80,7 @@ public sealed class Milstein : SdeMethod
         public override void Step(double t, double h, ReadOnlySpan<double> y, ReadOnlySpan<double> dW, ReadOnlySpan<double> dH,
             Span<double> yNew, Span<double> error)
         {
-            Drift(t, y, _f);
-            Diffusion(t, y, _g);
-            for (int i = 0; i < D; i++) yNew[i] = y[i] + h * _f[i];
-            AddNoise(_g, dW, 1.0, yNew);
+            EulerMaruyamaStep(t, h, y, dW, _f, _g, yNew);
             if (_additive) return; // Lⁱgⱼ = 0
             double itoShift = _ito ? h : 0.0;
             if (Problem.DiagonalDiffusion)
@@ -142,10 +136,7 @@ public sealed class StochasticHeun : SdeMethod
         public override void Step(double t, double h, ReadOnlySpan<double> y, ReadOnlySpan<double> dW, ReadOnlySpan<double> dH,
             Span<double> yNew, Span<double> error)
         {
-            Drift(t, y, _f);
-            Diffusion(t, y, _g);
-            for (int i = 0; i < D; i++) _euler[i] = y[i] + h * _f[i];
-            AddNoise(_g, dW, 1.0, _euler);
+            EulerMaruyamaStep(t, h, y, dW, _f, _g, _euler);
             Drift(t + h, _euler, _f2);
             Diffusion(t + h, _euler, _g2);
             for (int i = 0; i < D; i++)

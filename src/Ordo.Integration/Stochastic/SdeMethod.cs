@@ -159,6 +159,16 @@ public abstract class SdeStepper
         Problem.Diffusion(t, y, g);
     }
 
+    /// <summary>The Euler–Maruyama step <c>yNew = y + h f(t, y) + G(t, y) dW</c>, leaving f and G in the buffers for the
+    /// schemes that build on it (Milstein's correction, Heun's predictor).</summary>
+    protected void EulerMaruyamaStep(double t, double h, ReadOnlySpan<double> y, ReadOnlySpan<double> dW, Span<double> f, Span<double> g, Span<double> yNew)
+    {
+        Drift(t, y, f);
+        Diffusion(t, y, g);
+        for (int i = 0; i < D; i++) yNew[i] = y[i] + h * f[i];
+        AddNoise(g, dW, 1.0, yNew);
+    }
+
     /// <summary><c>target += scale · G · v</c> for an m-vector v (elementwise for the diagonal layout).</summary>
     protected void AddNoise(ReadOnlySpan<double> g, ReadOnlySpan<double> v, double scale, Span<double> target)
     {
