@@ -175,14 +175,8 @@ public static class FlowBenchmarkReport
     private static string CsvField(string s) =>
         s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
 
-    private static void AppendTable(StringBuilder sb, ReportTable t)
-    {
-        sb.AppendLine(Inv, $"**{t.Title}**").AppendLine();
-        sb.AppendLine("| " + string.Join(" | ", t.Headers) + " |");
-        sb.AppendLine("|" + string.Concat(t.Headers.Select((_, i) => t.RightAligned.Contains(i) ? "---:|" : "---|")));
-        foreach (IReadOnlyList<string> row in t.Rows) sb.AppendLine("| " + string.Join(" | ", row) + " |");
-        sb.AppendLine();
-    }
+    private static void AppendTable(StringBuilder sb, ReportTable t) =>
+        sb.AppendLine(Inv, $"**{t.Title}**").AppendLine().AppendMarkdownRows(t);
 
     private static string Markdown(FlowBenchmarkResult r, IReadOnlyList<string> plots)
     {

@@ -93,8 +93,7 @@ internal static class SdeSolve
 
     private static SdeMethod Find(string name)
     {
-        SdeMethod? method = SdeMethods.All.FirstOrDefault(m => string.Equals(m.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
-        return method ?? throw new BadInputException($"--method: unknown SDE method '{name}'; known: auto, {string.Join(", ", SdeMethods.All.Select(m => m.Name))}");
+        return SdeMethods.TryGet(name, out SdeMethod? method) ? method : throw new BadInputException($"--method: unknown SDE method '{name}'; known: auto, {string.Join(", ", SdeMethods.All.Select(m => m.Name))}");
     }
 
     /// <summary>

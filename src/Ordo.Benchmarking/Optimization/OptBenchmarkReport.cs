@@ -142,7 +142,7 @@ public static class OptBenchmarkReport
             + "A problem is solved when the best value found satisfies f − f* ≤ τ·(f(x0) − f*) (Moré–Wild). Cost = nf + n·ng (a gradient or Jacobian counts n evaluations, a Hessian–vector product 2 gradients, a dense Hessian 2n). "
             + "Times are in-process solve times (median of the repetitions); scipy's include its Python objective and complex-step derivatives, Ordo's its compiled exact derivatives, so the time ratio mixes solver overhead with derivative cost: compare evaluation counts for the algorithms.");
         sb.AppendLine();
-        Table(sb, SummaryTable(result));
+        sb.AppendMarkdownTable(SummaryTable(result));
         // Pairwise: same problems, Ordo method vs its scipy counterpart.
         (string Ordo, string Scipy)[] pairs = [("bfgs", "BFGS"), ("lbfgs", "L-BFGS-B"), ("lbfgsb", "L-BFGS-B"), ("cg", "CG"), ("newton", "Newton-CG"),
             ("trust-region", "trust-ncg"), ("lm", "ls-lm"), ("auto", "ls-trf"), ("nelder-mead", "Nelder-Mead")];
@@ -160,7 +160,7 @@ public static class OptBenchmarkReport
         }
         if (pairRows.Count > 0)
         {
-            Table(sb, new ReportTable("Pairs on the problems both solve (τ = 1e-6): f-evaluation ratio Ordo/scipy and speed-up scipy time / Ordo time (medians)",
+            sb.AppendMarkdownTable(new ReportTable("Pairs on the problems both solve (τ = 1e-6): f-evaluation ratio Ordo/scipy and speed-up scipy time / Ordo time (medians)",
                 ["Ordo", "scipy", "problems", "f-evals ratio", "speed-up", "speed-up range"], pairRows, new HashSet<int> { 2, 3, 4, 5 }));
         }
         // Profiles as numbers.
@@ -171,7 +171,7 @@ public static class OptBenchmarkReport
             double[] rho = Profiles.Performance(costs, s, at);
             profRows.Add([s, .. rho.Select(v => v.ToString("0.00", Inv))]);
         }
-        Table(sb, new ReportTable("Dolan–Moré performance profile ρ(α) (τ = 1e-6, cost nf + n·ng) — the PNG is opt-performance-profile.png",
+        sb.AppendMarkdownTable(new ReportTable("Dolan–Moré performance profile ρ(α) (τ = 1e-6, cost nf + n·ng) — the PNG is opt-performance-profile.png",
             ["solver", "α=1", "2", "4", "8", "16", "64", "∞"], profRows, new HashSet<int> { 1, 2, 3, 4, 5, 6, 7 }));
         double[] ks = [1, 5, 10, 20, 50, 100, 1000];
         var dataRows = new List<IReadOnlyList<string>>();
@@ -180,7 +180,7 @@ public static class OptBenchmarkReport
             double[] d = Profiles.Data(costs, dims, s, ks);
             dataRows.Add([s, .. d.Select(v => v.ToString("0.00", Inv))]);
         }
-        Table(sb, new ReportTable("Moré–Wild data profile d(κ), κ in simplex gradients (n + 1 evaluations) — the PNG is opt-data-profile.png",
+        sb.AppendMarkdownTable(new ReportTable("Moré–Wild data profile d(κ), κ in simplex gradients (n + 1 evaluations) — the PNG is opt-data-profile.png",
             ["solver", "κ=1", "5", "10", "20", "50", "100", "1000"], dataRows, new HashSet<int> { 1, 2, 3, 4, 5, 6, 7 }));
         if (result.Bandwidth is { } b)
         {
@@ -196,14 +196,4 @@ public static class OptBenchmarkReport
 
     private static string Med(double[] sorted) => sorted.Length == 0 ? "-" :
         (sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : 0.5 * (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2])).ToString("0.00", Inv);
-
-    private static void Table(StringBuilder sb, ReportTable t)
-    {
-        sb.AppendLine("## " + t.Title);
-        sb.AppendLine();
-        sb.AppendLine("| " + string.Join(" | ", t.Headers) + " |");
-        sb.AppendLine("|" + string.Concat(t.Headers.Select((_, i) => t.RightAligned.Contains(i) ? "---:|" : "---|")));
-        foreach (var row in t.Rows) sb.AppendLine("| " + string.Join(" | ", row) + " |");
-        sb.AppendLine();
-    }
 }

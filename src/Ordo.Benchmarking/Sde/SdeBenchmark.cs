@@ -159,10 +159,10 @@ public static class SdeBenchmark
                 var times = r.Seconds.ToList();
                 long steps = (long)r.Paths * r.Steps;
                 runs.Add(new SdeBenchRun(r.Problem, "numpy", $"euler-maruyama ({r.Variant})", false, double.NaN, 1, r.Paths, r.Mean.Count,
-                    steps, 0, Median(times), times, Median(r.CpuSeconds.ToList()), r.Mean, r.Variance, -1, 0));
+                    steps, 0, WorkPrecision.Median(times), times, WorkPrecision.Median(r.CpuSeconds), r.Mean, r.Variance, -1, 0));
             }
-            var normals = numpy.Runs.Where(r => r.NormalSeconds.Count > 0).Select(r => 1e9 * Median(r.NormalSeconds.ToList()) / ((double)r.Paths * r.Steps * r.Mean.Count)).ToList();
-            if (normals.Count > 0) numpyNoise = Median(normals);
+            var normals = numpy.Runs.Where(r => r.NormalSeconds.Count > 0).Select(r => 1e9 * WorkPrecision.Median(r.NormalSeconds) / ((double)r.Paths * r.Steps * r.Mean.Count)).ToList();
+            if (normals.Count > 0) numpyNoise = WorkPrecision.Median(normals);
             progress?.Report(new BenchmarkProgress("sde: numpy", 1, 1, "done"));
         }
         var machine = MachineInfo.Current() with { LoadBefore = loadBefore };
@@ -227,7 +227,7 @@ public static class SdeBenchmark
             }
         }
         return new SdeBenchRun(problem.Name, "Ordo", method.Name, adaptive, adaptive ? rtol : double.NaN, threads, paths, sde.Dimension,
-            result!.Stats.AcceptedSteps, result.Stats.RejectedSteps, Median(times), times, Median(cpu), result.Mean, result.Variance, allocated,
+            result!.Stats.AcceptedSteps, result.Stats.RejectedSteps, WorkPrecision.Median(times), times, WorkPrecision.Median(cpu), result.Mean, result.Variance, allocated,
             result.Paths - result.SuccessfulPaths);
     }
 
@@ -257,13 +257,6 @@ public static class SdeBenchmark
             if (k > 0) times.Add(double.IsFinite(cpu) ? cpu : sw.Elapsed.TotalSeconds); // the first pass warms up
         }
         GC.KeepAlive(sink);
-        return 1e9 * Median(times) / ((double)streams * steps);
-    }
-
-    internal static double Median(List<double> values)
-    {
-        if (values.Count == 0) return double.NaN;
-        var v = values.Order().ToArray();
-        return v.Length % 2 == 1 ? v[v.Length / 2] : 0.5 * (v[v.Length / 2 - 1] + v[v.Length / 2]);
+        return 1e9 * WorkPrecision.Median(times) / ((double)streams * steps);
     }
 }

@@ -88,13 +88,6 @@ public static class StiffReport
         return sb.ToString();
     }
 
-    private static void Table(StringBuilder sb, ReportTable table)
-    {
-        sb.Append("| ").AppendJoin(" | ", table.Headers).AppendLine(" |");
-        sb.Append('|').AppendJoin('|', table.Headers.Select((_, i) => table.RightAligned.Contains(i) ? "---:" : "---")).AppendLine("|");
-        foreach (IReadOnlyList<string> row in table.Rows) sb.Append("| ").AppendJoin(" | ", row).AppendLine(" |");
-        sb.AppendLine();
-    }
 
     private static string Markdown(StiffBenchmarkResult r, IReadOnlyList<string> plots)
     {
@@ -124,7 +117,7 @@ public static class StiffReport
             + "A target is met on a problem when the median of its ratio over the levels where both sides have a time meets it.");
         sb.AppendLine();
         ReportTable targets = TargetTable(r);
-        Table(sb, targets);
+        sb.AppendMarkdownRows(targets);
         foreach (string target in new[] { StiffComparison.CvodeTarget, StiffComparison.ScipyTarget, StiffComparison.AutoTarget })
         {
             TargetCheck[] t = r.Comparison.Targets.Where(x => x.Target == target).ToArray();
@@ -150,7 +143,7 @@ public static class StiffReport
             l.BestSingleMethod is null ? "—" : $"{l.BestSingleMethod} {BenchmarkReport.Time(l.BestSingleTime)}", BenchmarkReport.Time(l.AutoTime),
             BenchmarkReport.Ratio(l.AutoOverBestSingle),
         ]).ToList();
-        Table(sb, new ReportTable("", ["problem", "error", "Ordo best", "CVODE bdf", "Ordo/CVODE", "scipy best", "scipy/Ordo", "best single", "auto", "auto/single"],
+        sb.AppendMarkdownRows(new ReportTable("", ["problem", "error", "Ordo best", "CVODE bdf", "Ordo/CVODE", "scipy best", "scipy/Ordo", "best single", "auto", "auto/single"],
             rows, new HashSet<int> { 1, 3, 4, 6, 8, 9 }));
 
         sb.AppendLine("## Per problem").AppendLine();
@@ -169,7 +162,7 @@ public static class StiffReport
                     x.Steps.ToString("#,0", Inv), x.RejectedSteps?.ToString("#,0", Inv) ?? "—",
                     x.IsSuccess ? "success" : $"{x.Status}: {x.Message}".Replace("|", "/", StringComparison.Ordinal),
                 ]).ToList();
-            Table(sb, new ReportTable("", ["library", "method", "rtol", "error", "time", "RHS", "Jac", "LU", "steps", "rejected", "status"],
+            sb.AppendMarkdownRows(new ReportTable("", ["library", "method", "rtol", "error", "time", "RHS", "Jac", "LU", "steps", "rejected", "status"],
                 runRows, new HashSet<int> { 3, 4, 5, 6, 7, 8, 9 }));
         }
 
@@ -177,7 +170,7 @@ public static class StiffReport
         sb.AppendLine("Before any timing, each baseline's right-hand side and Jacobian are evaluated at (t0, y0), (t1, reference) and halfway, and compared with the C# ones (largest difference relative to the largest entry; a problem is run only if both are below 1e-10).").AppendLine();
         var checkRows = r.Cvode.Checks.Select(c => ("CVODE", c)).Concat(r.Scipy.Checks.Select(c => ("scipy", c)))
             .Select(x => (IReadOnlyList<string>)[x.Item1, x.c.Problem, BenchmarkReport.Sci(x.c.MaxRhsDifference), BenchmarkReport.Sci(x.c.MaxJacobianDifference), x.c.Matches ? "yes" : "no"]).ToList();
-        if (checkRows.Count > 0) Table(sb, new ReportTable("", ["library", "problem", "max f difference", "max J difference", "runs"], checkRows, new HashSet<int> { 2, 3 }));
+        if (checkRows.Count > 0) sb.AppendMarkdownRows(new ReportTable("", ["library", "problem", "max f difference", "max J difference", "runs"], checkRows, new HashSet<int> { 2, 3 }));
         else sb.AppendLine("No baseline ran.").AppendLine();
 
         StiffRun[] failed = r.Runs.Where(x => !x.IsSuccess).ToArray();

@@ -127,6 +127,9 @@ public static class SdeEnsemble
 {
     private const int BlockSize = 64;
 
+    // Status counts are indexed by the enum's value (Success = 1 … NonFiniteValue = 4).
+    private static readonly int StatusSlots = Enum.GetValues<SdeStatus>().Max(s => (int)s) + 1;
+
     /// <summary>Runs the ensemble.</summary>
     /// <exception cref="ArgumentException">Bad options, or a method that does not fit the problem.</exception>
     public static SdeEnsembleResult Solve(SdeProblem problem, SdeMethod method, SdeOptions? options = null, SdeEnsembleOptions? ensemble = null)
@@ -196,7 +199,7 @@ public static class SdeEnsemble
         var saveTotals = new Welford[saves];
         for (int i = 0; i < saves; i++) saveTotals[i] = new Welford(d);
         var counts = new SdeStats();
-        var statusCounts = new long[Enum.GetValues<SdeStatus>().Length + 1];
+        var statusCounts = new long[StatusSlots];
         SdeStatus status = SdeStatus.Success;
         foreach (var s in blockStats)
         {
@@ -277,7 +280,7 @@ public static class SdeEnsemble
         public Welford Final { get; }
         public Welford[] Saves { get; }
         public SdeStats Counts;
-        public long[] StatusCounts { get; } = new long[Enum.GetValues<SdeStatus>().Length + 1];
+        public long[] StatusCounts { get; } = new long[StatusSlots];
         public int FirstFailure = -1;
         public SdeStatus FirstFailureStatus;
     }

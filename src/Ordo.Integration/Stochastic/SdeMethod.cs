@@ -89,7 +89,7 @@ public abstract class SdeMethod
 /// </summary>
 public abstract class SdeStepper
 {
-    private readonly double[] _correctionG, _correctionC, _jvpY, _jvpG;
+    private readonly double[] _correctionG, _correctionC, _correctionScratch, _correctionColumn, _correctionDg, _jvpY, _jvpG;
     private readonly double _correctionSign;
 
     /// <summary>Creates the shared workspace.</summary>
@@ -104,8 +104,12 @@ public abstract class SdeStepper
         bool convert = !method.HandlesBothCalculi && problem.Calculus != method.Calculus && problem.Noise != SdeNoise.Additive;
         // Itô drift = Stratonovich drift + ½ Σ L^j g_j; going the other way subtracts it.
         _correctionSign = !convert ? 0.0 : method.Calculus == SdeCalculus.Stratonovich ? -0.5 : 0.5;
-        _correctionG = new double[problem.DiffusionLength];
-        _correctionC = new double[D];
+        // The conversion's buffers exist only when the drift is converted.
+        _correctionG = convert ? new double[problem.DiffusionLength] : [];
+        _correctionC = convert ? new double[D] : [];
+        _correctionScratch = convert ? new double[Math.Max(DerivativeScratchLength, 1)] : [];
+        _correctionColumn = convert ? new double[D] : [];
+        _correctionDg = convert ? new double[problem.DiffusionLength] : [];
         _jvpY = new double[D];
         _jvpG = new double[problem.DiffusionLength];
     }
@@ -245,11 +249,8 @@ public abstract class SdeStepper
     /// <c>c = Σⱼ Lʲgⱼ = Σⱼ (∂gⱼ/∂y) gⱼ</c>, the Itô–Stratonovich drift correction (times ½), given <c>g = G(t, y)</c>.
     /// Diagonal layout: one directional derivative along g; matrix layout: one per column.
     /// </summary>
-    protected void CorrectionTerm(double t, ReadOnlySpan<double> y, ReadOnlySpan<double> g, Span<double> c)
+    private void CorrectionTerm(double t, ReadOnlySpan<double> y, ReadOnlySpan<double> g, Span<double> c)
     {
-        _correctionScratch ??= new double[Math.Max(DerivativeScratchLength, 1)];
-        _correctionColumn ??= new double[D];
-        _correctionDg ??= new double[Problem.DiffusionLength];
         if (Problem.DiagonalDiffusion)
         {
             DiffusionJvp(t, y, g, _correctionDg, _correctionScratch);
@@ -264,6 +265,4 @@ public abstract class SdeStepper
             for (int k = 0; k < D; k++) c[k] += _correctionDg[k * M + j];
         }
     }
-
-    private double[]? _correctionScratch, _correctionColumn, _correctionDg;
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Ordo.Integration;
 
 /// <summary>The registry of SDE methods by name (the names of the <c>ordo</c> command).</summary>
@@ -12,12 +14,15 @@ public static class SdeMethods
 
     /// <summary>The method with this name (case-insensitive).</summary>
     /// <exception cref="ArgumentException">An unknown name; the message lists the known ones.</exception>
-    public static SdeMethod Get(string name)
+    public static SdeMethod Get(string name) => TryGet(name, out SdeMethod? method) ? method
+        : throw new ArgumentException($"Unknown SDE method '{name}'. Known: {string.Join(", ", All.Select(m => m.Name))}.", nameof(name));
+
+    /// <summary>Looks a method up by name (case-insensitive, surrounding blanks ignored).</summary>
+    public static bool TryGet(string name, [NotNullWhen(true)] out SdeMethod? method)
     {
         ArgumentNullException.ThrowIfNull(name);
-        foreach (var m in All)
-            if (string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase)) return m;
-        throw new ArgumentException($"Unknown SDE method '{name}'. Known: {string.Join(", ", All.Select(m => m.Name))}.", nameof(name));
+        method = All.FirstOrDefault(m => string.Equals(m.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
+        return method is not null;
     }
 
     /// <summary>

@@ -17,7 +17,7 @@ internal sealed class SdePathIntegrator
     private double[] _y, _yNew;
     private readonly bool _adaptive;
     private readonly int _fixedSteps;
-    private readonly double _fixedH, _minStep, _leaf;
+    private readonly double _fixedH, _minStep;
     private readonly VirtualBrownianTree? _tree;
     private readonly int[] _saveGridIndex = [];
     private BrownianIncrements? _grid;
@@ -73,10 +73,9 @@ internal sealed class SdePathIntegrator
             if (_external is null)
             {
                 _tree = new VirtualBrownianTree(problem.T0, problem.T1, tol, m, options.Seed, options.Stream, allowSubLeafIncrements: true);
-                _leaf = _tree.LeafWidth;
+                _minStep = options.MinStep ?? _tree.LeafWidth;
             }
-            else _leaf = _external is VirtualBrownianTree vbt ? vbt.LeafWidth : 0;
-            _minStep = options.MinStep ?? _leaf;
+            else _minStep = options.MinStep ?? (_external is VirtualBrownianTree vbt ? vbt.LeafWidth : 0);
             _controller = options.Controller ?? method.DefaultController(problem);
         }
     }

@@ -262,9 +262,12 @@ public sealed class AdaptiveScoreSdeSampler
             ws.H[j] = h0;
             ws.Index[j] = i;
             ws.Done[j] = null;
-            ws.Trees[j] = o.Noise == ScoreSdeNoise.Bridge
-                ? new VirtualBrownianTree(0, run.Span, run.TreeTolerance, n, o.Seed, (ulong)i, allowSubLeafIncrements: true)
-                : null;
+            if (o.Noise == ScoreSdeNoise.Bridge)
+            {
+                // One tree per slot for the whole run, switched to sample i's stream without allocating.
+                ws.Trees[j] ??= new VirtualBrownianTree(0, run.Span, run.TreeTolerance, n, o.Seed, (ulong)i, allowSubLeafIncrements: true);
+                ws.Trees[j]!.Reset((ulong)i);
+            }
         }
 
         int active = m;
@@ -440,10 +443,9 @@ public sealed class AdaptiveScoreSdeSampler
                 ws.T[j] = ws.T[last];
                 ws.H[j] = ws.H[last];
                 ws.Index[j] = ws.Index[last];
-                ws.Trees[j] = ws.Trees[last];
+                (ws.Trees[j], ws.Trees[last]) = (ws.Trees[last], ws.Trees[j]); // the finished sample's tree stays for reuse
                 ws.Done[j] = ws.Done[last];
             }
-            ws.Trees[last] = null;
             ws.Done[last] = null;
             active--;
         }
