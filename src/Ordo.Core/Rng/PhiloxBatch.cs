@@ -14,12 +14,12 @@ namespace Ordo.Rng;
 /// a round is two 32×32→64-bit multiplies (<see cref="Avx2.Multiply(Vector256{uint}, Vector256{uint})"/>), two shifts
 /// and four exclusive ors; without AVX2 it falls back to the scalar <see cref="Philox4x32.Generate(Words4x32, PhiloxKey)"/>.
 /// Blocks and uniforms are bitwise those of the scalar code on every machine.</para>
-/// <para>The normals use <see cref="Vector256.Log(Vector256{double})"/>, <see cref="Vector256.Sqrt{T}(Vector256{T})"/> and
-/// <see cref="Vector256.SinCos(Vector256{double})"/> on four values at a time (a short tail is padded, so every value goes
-/// through the vector code), whose polynomials are not those of <see cref="Math.Log(double)"/> and
-/// <see cref="Math.SinCos"/>: values agree with the scalar mapping to within a few ulps (measured on 2·10⁶ normals: at
-/// most 4 ulps of the value, 2.8·2⁻⁵² relative, 83 % bitwise equal; see <c>PhiloxBatchTests</c>), do not depend on the batch length, the position in the batch
-/// or the call, and may differ by an ulp between instruction sets. Without AVX2 the normals are the scalar mapping's.</para>
+/// <para>The normals use the vector form of <see cref="BoxMullerMath"/>, which performs the operations of the scalar
+/// mapping in the same order, so they are bitwise <see cref="RandomMapping.Normals(Words4x32, out double, out double)"/>
+/// on every machine and at every JIT tier (a short tail is padded, so every value goes through the same code). Not
+/// <see cref="Vector256.Log(Vector256{double})"/> and <see cref="Vector256.SinCos(Vector256{double})"/>: their
+/// multiply-add estimates are fused in optimized code and not in tier-0 code, so their last bit changes when a method
+/// is re-jitted, which broke the thread-count independence of ensembles.</para>
 /// </remarks>
 public static class PhiloxBatch
 {
@@ -27,7 +27,6 @@ public static class PhiloxBatch
     private const ulong OneBits = 0x3FF0000000000000; // 1.0
     private const ulong TwoPowMinus53Bits = 0x3CA0000000000000; // 2⁻⁵³
     private const double TwoPowMinus54 = 1.0 / 18014398509481984.0;
-    private const double TwoPi = 2.0 * Math.PI;
 
     /// <summary>Whether the blocks are computed with AVX2 (otherwise by the scalar code).</summary>
     public static bool IsVectorized => Avx2.IsSupported;
@@ -61,8 +60,8 @@ public static class PhiloxBatch
     }
 
     /// <summary>
-    /// The Box–Muller normals of blocks: <c>z0[i]</c>, <c>z1[i]</c> are <see cref="RandomMapping.Normals(Words4x32, out double, out double)"/>
-    /// of <c>blocks[i]</c> to within a few ulps (see the remarks of <see cref="PhiloxBatch"/>).
+    /// The Box–Muller normals of blocks: <c>z0[i]</c>, <c>z1[i]</c> are bitwise
+    /// <see cref="RandomMapping.Normals(Words4x32, out double, out double)"/> of <c>blocks[i]</c>.
     /// </summary>
     /// <param name="blocks">Philox output blocks.</param>
     /// <param name="z0">Receives the cosine normals; at least as long as <paramref name="blocks"/>.</param>
@@ -150,12 +149,12 @@ public static class PhiloxBatch
         }
     }
 
-    /// <summary>The mapping of <see cref="RandomMapping.Normals(Words4x32, out double, out double)"/> on four pairs of uniforms, with the vector logarithm and sine/cosine.</summary>
+    /// <summary>The mapping of <see cref="RandomMapping.Normals(Words4x32, out double, out double)"/> on four pairs of uniforms.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void BoxMuller(Vector256<double> u1, Vector256<double> u2, out Vector256<double> z0, out Vector256<double> z1)
     {
-        Vector256<double> r = Vector256.Sqrt(Vector256.Create(-2.0) * Vector256.Log(u1));
-        (Vector256<double> sin, Vector256<double> cos) = Vector256.SinCos(Vector256.Create(TwoPi) * u2);
+        Vector256<double> r = Vector256.Sqrt(Vector256.Create(-2.0) * BoxMullerMath.Log(u1));
+        (Vector256<double> sin, Vector256<double> cos) = BoxMullerMath.SinCosTwoPi(u2);
         z0 = r * cos;
         z1 = r * sin;
     }

@@ -4,9 +4,11 @@ namespace Ordo.Rng;
 
 /// <summary>
 /// The Ordo mapping from Philox output words to uniforms and standard normals (sde.md §2.3; golden values in
-/// <c>sde-data/rng_golden.json</c>). Words and uniforms are exact; normals use <see cref="Math.Log(double)"/>,
-/// <see cref="Math.Sqrt"/> and <see cref="Math.SinCos"/>, which are not guaranteed correctly rounded, so normals
-/// can differ by an ulp between runtimes or CPUs (the golden test allows a relative 1e-14).
+/// <c>sde-data/rng_golden.json</c>). Words and uniforms are exact; normals use the logarithm and sine/cosine of
+/// <see cref="BoxMullerMath"/> (fdlibm's polynomials as plain IEEE arithmetic) and <see cref="Math.Sqrt"/>, so a normal
+/// is bitwise the same on every CPU, at every JIT tier and in the vector code of <see cref="PhiloxBatch"/>. The golden
+/// values were computed with the C library's <c>log</c>, <c>sin</c> and <c>cos</c>, from which these differ by an ulp
+/// at most (the golden test allows a relative 1e-14).
 /// </summary>
 public static class RandomMapping
 {
@@ -55,8 +57,8 @@ public static class RandomMapping
     public static void Normals(Words4x32 block, out double z0, out double z1)
     {
         Uniforms(block, out double u1, out double u2);
-        double r = Math.Sqrt(-2.0 * Math.Log(u1));
-        (double sin, double cos) = Math.SinCos(2.0 * Math.PI * u2);
+        double r = Math.Sqrt(-2.0 * BoxMullerMath.Log(u1));
+        (double sin, double cos) = BoxMullerMath.SinCosTwoPi(u2);
         z0 = r * cos;
         z1 = r * sin;
     }

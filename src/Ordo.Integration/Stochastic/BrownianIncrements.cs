@@ -16,10 +16,10 @@ namespace Ordo.Integration;
 /// Every value comes from the vectorized generator <see cref="PhiloxBatch.Normals(PhiloxKey, uint, uint, ulong, Span{double}, Span{double})"/>,
 /// called on the aligned group of <see cref="GroupSize"/> consecutive steps <c>[16g, 16g + 16)</c> of one lane at a time and
 /// cached per lane (one group per lane, allocated in the constructor, dropped by <see cref="Reset"/>), so sequential
-/// stepping computes each block once. The blocks are bitwise the spec's; the normals agree with the scalar
-/// <see cref="RandomMapping.Normals(Words4x32, out double, out double)"/> to within a few ulps (vectorized logarithm
-/// and sine/cosine), and are identical whichever member (<see cref="Step"/>, <see cref="Increment(double, double, Span{double})"/>)
-/// asks for them, and from run to run, on one machine and instruction set. Not thread-safe: one instance per thread.
+/// stepping computes each block once. The blocks are bitwise the spec's and the normals bitwise the scalar
+/// <see cref="RandomMapping.Normals(Words4x32, out double, out double)"/>, whichever member (<see cref="Step"/>,
+/// <see cref="Increment(double, double, Span{double})"/>) asks for them, on every machine and at every JIT tier. Not
+/// thread-safe: one instance per thread.
 /// </remarks>
 public sealed class BrownianIncrements : IBrownianPath
 {

@@ -125,7 +125,10 @@ public class SdeAdaptiveConvergenceTests(ITestOutputHelper output)
     {
         var method = SdeMethods.Get(methodName);
         var c = problemName == "gbm" ? Gbm() : Nladd();
-        const int paths = 100;
+        // 400 paths: the mean |error| has a heavy tail, and at 100 paths the ShARK ratio at rtol 1e-3 ranged over
+        // 3.6–6.0 across eight tree seeds (an ulp-level change of the normals moved this seed from 3.9 to 6.0); at 400
+        // paths the eight seeds give 3.7–4.8 (SRA1 3.9–5.1), inside the unchanged bounds.
+        const int paths = 400;
         double[] tolerances = [1e-1, 1e-2, 1e-3];
         var adaptive = Solve(c, method, [.. tolerances.Select(Adaptive)], paths);
         // Drift evaluations per fixed step (rejections are work too, so the comparison uses evaluations, not steps).

@@ -237,16 +237,24 @@ public class SdeAdaptiveStatusTests(ITestOutputHelper output)
         var integrator = new SdePathIntegrator(problem, method, options);
         integrator.Run(0, null); // warm-up: JIT and the lazily created buffers
         var statuses = new SdeStatus[3];
-        long steps = 0;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int k = 0; k < statuses.Length; k++)
+        long steps = 0, allocated = 0;
+        // Up to three windows of the same three paths: an allocation per step shows in every window, while the one
+        // non-zero window seen once in a full parallel test run (8160 bytes, the same 6730 steps that allocate nothing
+        // when run again) came from the runtime, not from these solves.
+        for (int window = 0; window < 3; window++)
         {
-            var (status, _, stats) = integrator.Run((ulong)k + 1, null);
-            statuses[k] = status;
-            steps += stats.AcceptedSteps + stats.RejectedSteps;
+            steps = 0;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int k = 0; k < statuses.Length; k++)
+            {
+                var (status, _, stats) = integrator.Run((ulong)k + 1, null);
+                statuses[k] = status;
+                steps += stats.AcceptedSteps + stats.RejectedSteps;
+            }
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            output.WriteLine($"{methodName} on {problemName}: {allocated} bytes over {steps} attempted steps");
+            if (allocated == 0) break;
         }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        output.WriteLine($"{methodName} on {problemName}: {allocated} bytes over {steps} attempted steps");
         Assert.All(statuses, s => Assert.Equal(SdeStatus.Success, s));
         Assert.True(steps > 5000, $"only {steps} steps: not a long solve");
         Assert.Equal(0, allocated);
