@@ -139,6 +139,11 @@ public sealed class SdeCommandTests : IDisposable
     [InlineData("sosra")]
     [InlineData("shark")]
     [InlineData("sea")]
+    [InlineData("sra2")]
+    [InlineData("sosra2")]
+    [InlineData("general-shark")]
+    [InlineData("spark")]
+    [InlineData("slowrk")]
     public void Solve_Ou_EveryMethodMatchesTheClosedForm(string method)
     {
         const int paths = 1000;
@@ -151,6 +156,29 @@ public sealed class SdeCommandTests : IDisposable
         Assert.InRange(Numbers(r.GetProperty("mean"))[0], mean - 5 * seMean, mean + 5 * seMean);
         Assert.InRange(Numbers(r.GetProperty("variance"))[0], var - 5 * seVar, var + 5 * seVar);
         Assert.Equal("additive", r.GetProperty("noise").GetString());
+    }
+
+    /// <summary>The non-commutative example (X₂(1) = ∫W₁ dW₂): mean (0, 0) and variance (1, ½) in closed form; the
+    /// standard error of the second variance is √(Var X₂²/N) with E X₂⁴ = 3 E(∫W₁²)² = 7/4, so Var X₂² = 3/2.</summary>
+    [Theory]
+    [InlineData(null, null)] // the default for general noise: adaptive stochastic Heun
+    [InlineData("spark", null)]
+    [InlineData("general-shark", "0.03125")]
+    [InlineData("euler-maruyama", "0.03125")]
+    public void Solve_LevyAreaExample_MatchesTheClosedForm(string? method, string? dt)
+    {
+        const int paths = 2000;
+        var args = new List<string> { "solve", Example("levy-area.json"), "--paths", paths.ToString(), "--json" };
+        if (method is not null) args.AddRange(["--method", method]);
+        if (dt is not null) args.AddRange(["--dt", dt]);
+        JsonElement r = RunJson([.. args]);
+        Assert.Equal("general", r.GetProperty("noise").GetString());
+        Assert.Equal(method ?? "stochastic-heun", r.GetProperty("method").GetString());
+        double[] mean = Numbers(r.GetProperty("mean")), variance = Numbers(r.GetProperty("variance"));
+        Assert.InRange(mean[0], -5 * Math.Sqrt(1.0 / paths), 5 * Math.Sqrt(1.0 / paths));
+        Assert.InRange(mean[1], -5 * Math.Sqrt(0.5 / paths), 5 * Math.Sqrt(0.5 / paths));
+        Assert.InRange(variance[0], 1 - 5 * Math.Sqrt(2.0 / paths), 1 + 5 * Math.Sqrt(2.0 / paths));
+        Assert.InRange(variance[1], 0.5 - 5 * Math.Sqrt(1.5 / paths), 0.5 + 5 * Math.Sqrt(1.5 / paths));
     }
 
     [Fact]
@@ -174,6 +202,7 @@ public sealed class SdeCommandTests : IDisposable
     [Theory]
     [InlineData("sriw1")]
     [InlineData("stochastic-heun")]
+    [InlineData("spark")]
     public void Solve_StratonovichFile_GivesTheStratonovichMean(string method)
     {
         const int paths = 1000;
@@ -251,7 +280,7 @@ public sealed class SdeCommandTests : IDisposable
 
     public static TheoryData<string[], string> BadInputs => new()
     {
-        { ["--method", "nosuch"], "--method: unknown SDE method 'nosuch'; known: auto, euler-maruyama, milstein, stochastic-heun, sriw1, sra1, sra3, sosra, shark, sea" },
+        { ["--method", "nosuch"], "--method: unknown SDE method 'nosuch'; known: auto, euler-maruyama, milstein, stochastic-heun, sriw1, sra1, sra2, sra3, sosra, sosra2, shark, sea, general-shark, spark, slowrk" },
         { ["--method", "tsit5"], "--method: unknown SDE method 'tsit5'" },
         { ["--method", "sra1"], "--method: 'sra1' cannot solve" },
         { ["--method", "euler-maruyama"], "--method: 'euler-maruyama' takes fixed steps only (it has no error estimate); give the step size with --dt" },

@@ -18,6 +18,9 @@ public sealed record SraTableau(double[] C0, double[] C1, double[][] A0, double[
     /// <summary>SRA1 (Rößler 2010): strong 1.5, weak 2; two drift and two diffusion evaluations.</summary>
     public static SraTableau Sra1 { get; } = new([0, 3.0 / 4], [1, 0], [[], [3.0 / 4]], [[], [3.0 / 2]], [1.0 / 3, 2.0 / 3], [1, 0], [-1, 1]);
 
+    /// <summary>SRA2 (Rößler 2010; SciML <c>constructSRA2</c>): SRA1's stages with other noise weights.</summary>
+    public static SraTableau Sra2 { get; } = new([0, 3.0 / 4], [1.0 / 3, 1], [[], [3.0 / 4]], [[], [3.0 / 2]], [1.0 / 3, 2.0 / 3], [0, 1], [3.0 / 2, -3.0 / 2]);
+
     /// <summary>SRA3 (Rößler 2010): strong 1.5, deterministic order 3, weak order 3 as SciML documents it (measured 2: SdeWeakOrderTests); three drift evaluations. (torchsde's copy
     /// has β2 = (1, −1, 0), which fails <c>β2·c1 = −1</c>; these are SciML's, which pass: sde.md §3.4.)</summary>
     public static SraTableau Sra3 { get; } = new([0, 1, 1.0 / 2], [1, 0, 0], [[], [1], [1.0 / 4, 1.0 / 4]], [[], [0], [1, 1.0 / 2]],
@@ -34,6 +37,16 @@ public sealed record SraTableau(double[] C0, double[] C1, double[][] A0, double[
         Alpha: [0.2889874966892885, 0.6859880440839937, 0.025024459226717772],
         Beta1: [-16.792534242221663, 17.514995785380226, 0.27753845684143835],
         Beta2: [0.4237535769069274, 0.6010381474428539, -1.0247917243497813]);
+
+    /// <summary>SOSRA2 (Rackauckas &amp; Nie 2018, stability-optimised; SciML <c>constructSOSRA2</c>).</summary>
+    public static SraTableau Sosra2 { get; } = new(
+        C0: [0, 1, 1],
+        C1: [0, 1, 1],
+        A0: [[], [1], [0.9511849235504364, 0.04881507644956362]],
+        B0: [[], [0.7686101171003622], [0.43886792994934987, 0.7490415909204886]],
+        Alpha: [0.4999999999999998, -0.9683897375354181, 1.4683897375354185],
+        Beta1: [0.0, 0.92438032145683, 0.07561967854316998],
+        Beta2: [1.0, -0.8169981105823436, -0.18300188941765633]);
 }
 
 /// <summary>
@@ -47,6 +60,9 @@ public sealed class SraMethod : SdeMethod
     /// <summary>SRA1.</summary>
     public static SraMethod Sra1 { get; } = new("sra1", SraTableau.Sra1, 2, "SRA1 (additive noise): strong 1.5, weak 2; adaptive (Rößler 2010)");
 
+    /// <summary>SRA2 (Rößler 2010): strong 1.5 for additive noise; adaptive.</summary>
+    public static SraMethod Sra2 { get; } = new("sra2", SraTableau.Sra2, 2, "SRA2 (additive noise): strong 1.5, weak 2; adaptive (Rößler 2010)");
+
     /// <summary>SRA3.</summary>
     /// <remarks>SciML documents weak order 3; our common-random-number measurement on NLADD gives 1.98–1.99
     /// (SdeWeakOrderTests), so <see cref="SdeMethod.WeakOrder"/> says 2. Its deterministic order is 3.</remarks>
@@ -54,6 +70,9 @@ public sealed class SraMethod : SdeMethod
 
     /// <summary>SOSRA.</summary>
     public static SraMethod Sosra { get; } = new("sosra", SraTableau.Sosra, 2, "SOSRA (additive noise, stability-optimised): strong 1.5, weak 2; adaptive (Rackauckas & Nie 2018)");
+
+    /// <summary>SOSRA2 (Rackauckas &amp; Nie 2018): strong 1.5 for additive noise, stability-optimised; adaptive.</summary>
+    public static SraMethod Sosra2 { get; } = new("sosra2", SraTableau.Sosra2, 2, "SOSRA2 (additive noise, stability-optimised): strong 1.5, weak 2; adaptive (Rackauckas & Nie 2018)");
 
     /// <summary>Creates a method from a tableau.</summary>
     /// <param name="name">Its name.</param>

@@ -9,7 +9,8 @@ public static class SdeMethods
     public static IReadOnlyList<SdeMethod> All { get; } =
     [
         EulerMaruyama.Instance, Milstein.Instance, StochasticHeun.Instance, SriMethod.Sriw1,
-        SraMethod.Sra1, SraMethod.Sra3, SraMethod.Sosra, AdditiveSrkMethod.ShArk, AdditiveSrkMethod.Sea,
+        SraMethod.Sra1, SraMethod.Sra2, SraMethod.Sra3, SraMethod.Sosra, SraMethod.Sosra2, AdditiveSrkMethod.ShArk, AdditiveSrkMethod.Sea,
+        StratonovichSrkMethod.GeneralShArk, StratonovichSrkMethod.Spark, StratonovichSrkMethod.SlowRk,
     ];
 
     /// <summary>The method with this name (case-insensitive).</summary>

@@ -86,6 +86,62 @@ public class SdeAdaptiveConvergenceTests(ITestOutputHelper output)
 
     private static SdeOptions Adaptive(double rtol) => new() { RelativeTolerance = rtol, AbsoluteTolerance = rtol };
 
+    /// <summary>
+    /// SPaRK, the adaptive method for any noise, on non-commutative noise (dX₁ = dW₁, dX₂ = X₁ ∘ dW₂): on one tree per
+    /// path, tighter tolerances converge to the solution on that path (reference: stochastic Heun, h = 2⁻¹³, error
+    /// about 0.004), and at equal drift evaluations adaptive steps are compared with fixed ones.
+    /// </summary>
+    [Fact]
+    public void Spark_steps_adaptively_on_non_commutative_noise()
+    {
+        var problem = new SdeProblem((t, y, f) => f.Clear(), (t, y, g) => { g[0] = 1; g[1] = 0; g[2] = 0; g[3] = y[0]; },
+            [0.0, 0.0], 0, 1, SdeNoise.General, noiseDimension: 2, calculus: SdeCalculus.Stratonovich, name: "NONCOMM");
+        const int paths = 200;
+        double[] tolerances = [1e-1, 1e-2, 1e-3];
+        var method = StratonovichSrkMethod.Spark;
+        var tree = new VirtualBrownianTree(0, 1, TreeTol, 2, Seed);
+        double[] error = new double[3], work = new double[3], rejected = new double[3], steps = new double[3], fixedError = new double[3];
+        var references = new double[paths][];
+        for (int p = 0; p < paths; p++)
+        {
+            tree.Reset((ulong)p);
+            references[p] = Sde.Solve(problem, StochasticHeun.Instance, new SdeOptions { FixedStep = 1.0 / 8192 }, tree).Y;
+            for (int r = 0; r < tolerances.Length; r++)
+            {
+                var sol = Sde.Solve(problem, method, Adaptive(tolerances[r]), tree);
+                Assert.Equal(SdeStatus.Success, sol.Status);
+                error[r] += Distance(sol.Y, references[p]) / paths;
+                work[r] += (double)sol.Stats.DriftEvaluations / paths;
+                steps[r] += (double)(sol.Stats.AcceptedSteps + sol.Stats.RejectedSteps) / paths;
+                rejected[r] += (double)sol.Stats.RejectedSteps / paths;
+            }
+        }
+        var fixedSteps = work.Select(w => Math.Max(1, (int)Math.Round(w / 3))).ToArray(); // three drift evaluations per step
+        for (int p = 0; p < paths; p++)
+        {
+            tree.Reset((ulong)p);
+            for (int r = 0; r < tolerances.Length; r++)
+                fixedError[r] += Distance(Sde.Solve(problem, method, new SdeOptions { FixedStep = 1.0 / fixedSteps[r] }, tree).Y, references[p]) / paths;
+        }
+        output.WriteLine($"NONCOMM spark ({paths} paths): rtol, attempted steps, rejected share, drift evaluations, error | fixed steps, error | ratio");
+        for (int r = 0; r < tolerances.Length; r++)
+            output.WriteLine($"  {tolerances[r]:E0}  {steps[r],7:F1}  {rejected[r] / steps[r],5:P0}  {work[r],7:F0}  {error[r]:E2} | {fixedSteps[r],5}  {fixedError[r]:E2} | {error[r] / fixedError[r]:F2}");
+        // Order ½: tenfold work per decade of rtol buys about √10 (measured: 2.0× and 2.9×, 5.8× over both decades).
+        for (int r = 1; r < tolerances.Length; r++)
+            Assert.True(error[r] < error[r - 1], $"error did not fall from rtol {tolerances[r - 1]:E0} ({error[r - 1]:E3}) to {tolerances[r]:E0} ({error[r]:E3})");
+        Assert.True(error[2] < error[0] / 3, $"error at rtol 1e-3 {error[2]:E3} not 3× below that at 1e-1 {error[0]:E3}");
+        // Adaptivity buys nothing here (measured ratios 1.30, 1.39, 1.55): the noise is the same everywhere.
+        for (int r = 0; r < tolerances.Length; r++)
+            Assert.True(error[r] / fixedError[r] <= 2.5, $"rtol {tolerances[r]:E0}: adaptive error {error[r] / fixedError[r]:F2}× the fixed-step error");
+    }
+
+    private static double Distance(double[] a, double[] b)
+    {
+        double s = 0;
+        for (int i = 0; i < a.Length; i++) s += (a[i] - b[i]) * (a[i] - b[i]);
+        return Math.Sqrt(s);
+    }
+
     [Theory]
     [InlineData("shark", "nladd")]
     [InlineData("sriw1", "gbm")]

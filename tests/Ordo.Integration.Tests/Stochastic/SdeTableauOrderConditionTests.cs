@@ -54,12 +54,14 @@ public class SdeTableauOrderConditionTests
             Assert.True(Math.Abs(r) <= Tol, $"{name}: {condition} has residual {r:E3}");
     }
 
-    public static TheoryData<string> SraNames => ["SRA1", "SRA3", "SOSRA"];
+    public static TheoryData<string> SraNames => ["SRA1", "SRA2", "SRA3", "SOSRA", "SOSRA2"];
 
     private static SraTableau Sra(string name) => name switch
     {
         "SRA1" => SraTableau.Sra1,
+        "SRA2" => SraTableau.Sra2,
         "SRA3" => SraTableau.Sra3,
+        "SOSRA2" => SraTableau.Sosra2,
         _ => SraTableau.Sosra,
     };
 
@@ -124,6 +126,68 @@ public class SdeTableauOrderConditionTests
         Assert.Equal(-1.0 / 6, sea[3], 1e-12); // make_sde_tableaux.py: −0.166667
         Assert.Equal(-0.5, sea[4], 1e-12);
         Assert.Null(AdditiveSrkTableau.Sea.E);
+    }
+
+    /// <summary>
+    /// The (W, H) tableaux for any noise (<see cref="StratonovichSrkTableau"/>) on additive noise: with G constant, stage
+    /// j sees the noise <c>G(Σᵢ aW_ji W + Σᵢ aH_ji H)</c>, so the five additive conditions apply to the row sums, plus
+    /// <c>Σ bW = 1</c>, <c>Σ bH = 0</c>, and for G depending on t the correction <c>G′h(W/2 − H)</c> of sde.md §3.5
+    /// needs <c>Σ bW_j c_j = ½</c> and <c>Σ bH_j c_j = −1</c>. Also: stage times are the row sums of A, SPaRK's
+    /// embedded weights sum to 0, and the stages skipped are diffrax's (<c>ignore_stage_f/g</c> in sde_tableaux.json).
+    /// </summary>
+    public static TheoryData<string> GeneralNames => ["GeneralShARK", "SPaRK", "SlowRK"];
+
+    private static StratonovichSrkTableau General(string name) => name switch
+    {
+        "GeneralShARK" => StratonovichSrkTableau.GeneralShArk,
+        "SPaRK" => StratonovichSrkTableau.Spark,
+        _ => StratonovichSrkTableau.SlowRk,
+    };
+
+    private static double[] GeneralResiduals(StratonovichSrkTableau t)
+    {
+        int s = t.Stages;
+        double[] e = Ones(s), aw = Mul(t.AW, e), ah = Mul(t.AH, e);
+        double wh = 0;
+        for (int j = 0; j < s; j++) wh += t.B[j] * (aw[j] * aw[j] + ah[j] * ah[j] / 12);
+        return [Dot(t.B, e) - 1, Dot(t.B, aw) - 0.5, Dot(t.B, ah) - 1, wh - 0.5, Dot(t.B, t.C) - 0.5,
+            Dot(t.BW, e) - 1, Dot(t.BH, e), Dot(t.BW, t.C) - 0.5, Dot(t.BH, t.C) + 1];
+    }
+
+    [Theory]
+    [MemberData(nameof(GeneralNames))]
+    public void General_wh_tableaux_satisfy_the_additive_conditions_and_the_time_correction(string name)
+    {
+        var t = General(name);
+        double[] r = GeneralResiduals(t);
+        for (int i = 0; i < r.Length; i++) Assert.True(Math.Abs(r[i]) <= Tol, $"{name}: condition {i + 1} has residual {r[i]:E3}");
+        var rowSums = Mul(t.A, Ones(t.Stages));
+        for (int j = 0; j < t.Stages; j++) Assert.Equal(t.C[j], rowSums[j], Tol);
+        if (t.E is not null)
+        {
+            Assert.Equal(0, t.E.Sum(), 1e-15);
+            Assert.Equal(0, t.EW!.Sum(), 1e-15);
+            Assert.Equal(0, t.EH!.Sum(), 1e-15);
+        }
+        // diffrax's ignore_stage_f / ignore_stage_g (sde_tableaux.json): GeneralShARK skips f at stage 0, SlowRK f at
+        // stages 1–4 and 6 and G at stages 0 and 5; SPaRK skips nothing.
+        bool[] skipF = name switch { "GeneralShARK" => [true, false, false], "SPaRK" => [false, false, false], _ => [false, true, true, true, true, false, true] };
+        bool[] skipG = name switch { "SlowRK" => [true, false, false, false, false, true, false], _ => new bool[t.Stages] };
+        for (int j = 0; j < t.Stages; j++)
+        {
+            Assert.Equal(!skipF[j], t.UsesDrift(j));
+            Assert.Equal(!skipG[j], t.UsesDiffusion(j));
+        }
+    }
+
+    [Fact]
+    public void General_shark_with_the_h_weights_flipped_fails_the_time_correction()
+    {
+        var g = StratonovichSrkTableau.GeneralShArk;
+        var flipped = g with { BH = [.. g.BH.Select(v => -v)] };
+        double[] r = GeneralResiduals(flipped);
+        for (int i = 0; i < 8; i++) Assert.True(Math.Abs(r[i]) <= Tol);
+        Assert.Equal(2.0, r[8], 1e-12); // Σ bH c = +1 instead of −1
     }
 
     [Fact]
