@@ -47,6 +47,9 @@ public sealed class AlignLangevin : SdeMethod
     /// <inheritdoc/>
     public override double StrongOrder(SdeProblem problem) => problem?.Langevin is null ? 0 : 2;
 
+    /// <summary>ALIGN's coefficients (e^{−γh} and its relatives) are derived for h &gt; 0: no backward solves.</summary>
+    public override string? UnsupportedBackward(SdeProblem problem) => "align integrates underdamped Langevin dynamics forwards in time only.";
+
     /// <inheritdoc/>
     public override string? Unsupported(SdeProblem problem) => problem?.Langevin is not null ? null
         : $"{Name} solves underdamped Langevin diffusions only: build an UnderdampedLangevinProblem and pass its Sde problem (or call UnderdampedLangevin.Solve); use shark or sra1 for other additive-noise SDEs.";

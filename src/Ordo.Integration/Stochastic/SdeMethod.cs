@@ -54,6 +54,16 @@ public abstract class SdeMethod
     /// <summary>Null when the method can solve the problem, otherwise a sentence saying why not and what to use instead.</summary>
     public virtual string? Unsupported(SdeProblem problem) => null;
 
+    /// <summary>
+    /// Null when the method can solve the problem backwards in time (t1 &lt; t0), otherwise why not. A backward solve
+    /// should converge to the inverse of the forward flow on the same path; a Stratonovich scheme does (the calculus
+    /// of ordinary chain rules is symmetric in time), and so does any scheme when the noise is additive. An Itô scheme
+    /// run backwards on multiplicative noise converges to the backward Itô integral instead, so it is refused.
+    /// </summary>
+    public virtual string? UnsupportedBackward(SdeProblem problem) =>
+        Calculus == SdeCalculus.Stratonovich || HandlesBothCalculi || problem.Noise == SdeNoise.Additive ? null
+        : $"{Name} is an Itô scheme: run backwards on multiplicative noise it converges to the backward Itô integral, not to the inverse of the forward flow; use a Stratonovich method (stochastic-heun, spark, general-shark, slowrk) or milstein.";
+
     /// <summary>Creates a stepper with its workspace for one problem (one per thread).</summary>
     /// <exception cref="ArgumentException">The method cannot solve the problem (<see cref="Unsupported"/> says why).</exception>
     public SdeStepper CreateStepper(SdeProblem problem)

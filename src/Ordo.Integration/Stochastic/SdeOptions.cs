@@ -69,7 +69,7 @@ public sealed record SdeOptions
             throw new ArgumentOutOfRangeException(nameof(RelativeTolerance), RelativeTolerance, $"RelativeTolerance must be a finite number > 0 but is {RelativeTolerance}.");
         if (!double.IsFinite(AbsoluteTolerance) || AbsoluteTolerance < 0)
             throw new ArgumentOutOfRangeException(nameof(AbsoluteTolerance), AbsoluteTolerance, $"AbsoluteTolerance must be a finite number >= 0 but is {AbsoluteTolerance}.");
-        double span = problem.T1 - problem.T0;
+        double span = Math.Abs(problem.T1 - problem.T0);
         if (FixedStep is double hf && (!(hf > 0) || !double.IsFinite(hf)))
             throw new ArgumentOutOfRangeException(nameof(FixedStep), hf, $"FixedStep must be a finite number > 0 but is {hf}.");
         if (FixedStep is double hf2 && span / hf2 > int.MaxValue)
@@ -85,12 +85,16 @@ public sealed record SdeOptions
             throw new ArgumentOutOfRangeException(nameof(BrownianTolerance), tol, $"BrownianTolerance must be a finite number > 0 but is {tol}.");
         if (SaveTimes is { } times)
         {
+            // In the direction of integration: increasing inside (t0, t1] forwards, decreasing inside [t1, t0) backwards.
+            int dir = problem.Direction;
             double previous = problem.T0;
             for (int i = 0; i < times.Count; i++)
             {
                 double s = times[i];
-                if (!(s > previous) || s > problem.T1)
-                    throw new ArgumentException($"SaveTimes must be increasing and inside ({problem.T0}, {problem.T1}], but SaveTimes[{i}] = {s}.", nameof(SaveTimes));
+                if (!(dir * (s - previous) > 0) || dir * (s - problem.T1) > 0)
+                    throw new ArgumentException(dir > 0
+                        ? $"SaveTimes must be increasing and inside ({problem.T0}, {problem.T1}], but SaveTimes[{i}] = {s}."
+                        : $"SaveTimes of a backward solve must be decreasing and inside [{problem.T1}, {problem.T0}), but SaveTimes[{i}] = {s}.", nameof(SaveTimes));
                 previous = s;
             }
         }

@@ -24,19 +24,27 @@ internal sealed class SdePathIntegrator
 
     private readonly IBrownianPath? _external;
 
+    // +1 forwards, −1 backwards; the Brownian path always lives on [_lo, _lo + span] and is read in reverse backwards.
+    private readonly int _direction;
+    private readonly double _lo;
+
     public SdePathIntegrator(SdeProblem problem, SdeMethod method, SdeOptions options, IBrownianPath? path = null)
     {
         if (path is not null)
         {
             if (path.Lanes != problem.NoiseDimension)
                 throw new ArgumentException($"The Brownian path has {path.Lanes} lanes but the problem has {problem.NoiseDimension} Wiener processes.", nameof(path));
-            if (path.T0 > problem.T0 || path.T1 < problem.T1)
-                throw new ArgumentException($"The Brownian path covers [{path.T0}, {path.T1}], which does not contain [{problem.T0}, {problem.T1}].", nameof(path));
+            if (path.T0 > Math.Min(problem.T0, problem.T1) || path.T1 < Math.Max(problem.T0, problem.T1))
+                throw new ArgumentException($"The Brownian path covers [{path.T0}, {path.T1}], which does not contain the solve's interval from {problem.T0} to {problem.T1}.", nameof(path));
             _external = path;
         }
         _problem = problem;
         _method = method;
         _options = options;
+        _direction = problem.Direction;
+        _lo = Math.Min(problem.T0, problem.T1);
+        if (_direction < 0 && method.UnsupportedBackward(problem) is { } why)
+            throw new ArgumentException(why, nameof(method));
         _stepper = method.CreateStepper(problem);
         int d = problem.Dimension, m = problem.NoiseDimension;
         _y = new double[d];
@@ -46,7 +54,7 @@ internal sealed class SdePathIntegrator
         _dH = new double[m];
         _atol = new double[d];
         Array.Fill(_atol, options.AbsoluteTolerance);
-        double span = problem.T1 - problem.T0;
+        double span = Math.Abs(problem.T1 - problem.T0);
         _adaptive = options.FixedStep is null;
         if (!_adaptive)
         {
@@ -57,7 +65,7 @@ internal sealed class SdePathIntegrator
                 _saveGridIndex = new int[times.Count];
                 for (int i = 0; i < times.Count; i++)
                 {
-                    double x = (times[i] - problem.T0) / _fixedH;
+                    double x = Math.Abs(times[i] - problem.T0) / _fixedH;
                     if (Math.Abs(x - Math.Round(x)) > 1e-9 * Math.Max(1, x))
                         throw new ArgumentException($"With fixed steps of {_fixedH:g6} the save time {times[i]} is not a grid point t0 + n·h.", nameof(options));
                     _saveGridIndex[i] = (int)Math.Round(x);
@@ -72,7 +80,7 @@ internal sealed class SdePathIntegrator
             double tol = options.BrownianTolerance ?? span * Math.ScaleB(1.0, -20);
             if (_external is null)
             {
-                _tree = new VirtualBrownianTree(problem.T0, problem.T1, tol, m, options.Seed, options.Stream, allowSubLeafIncrements: true);
+                _tree = new VirtualBrownianTree(_lo, _lo + span, tol, m, options.Seed, options.Stream, allowSubLeafIncrements: true);
                 _minStep = options.MinStep ?? _tree.LeafWidth;
             }
             else _minStep = options.MinStep ?? (_external is VirtualBrownianTree vbt ? vbt.LeafWidth : 0);
@@ -99,7 +107,7 @@ internal sealed class SdePathIntegrator
     {
         if (_external is null)
         {
-            _grid ??= new BrownianIncrements(_problem.T0, _fixedH, _fixedSteps, _problem.NoiseDimension, _options.Seed, stream);
+            _grid ??= new BrownianIncrements(_lo, _fixedH, _fixedSteps, _problem.NoiseDimension, _options.Seed, stream);
             _grid.Reset(stream);
         }
         var token = _options.CancellationToken;
@@ -111,10 +119,14 @@ internal sealed class SdePathIntegrator
         {
             if (n >= _options.MaxSteps) { status = SdeStatus.MaxStepsReached; break; }
             token.ThrowIfCancellationRequested();
-            double tNext = n + 1 == _fixedSteps ? _problem.T1 : _problem.T0 + (n + 1) * _fixedH;
-            if (_external is null) _grid!.Step(n, _dW, _dH);
-            else if (dH.IsEmpty) _external.Increment(t, tNext, _dW);
-            else _external.Increment(t, tNext, _dW, dH);
+            double tNext = n + 1 == _fixedSteps ? _problem.T1 : _problem.T0 + _direction * (n + 1) * _fixedH;
+            if (_external is null)
+            {
+                // Backwards, step n is grid step N − 1 − n of the same path, read in reverse.
+                _grid!.Step(_direction > 0 ? n : _fixedSteps - 1 - n, _dW, _dH);
+                if (_direction < 0) Reverse(_dW);
+            }
+            else Increment(_external, t, tNext, dH);
             _stepper.Step(t, tNext - t, _y, _dW, dH, _yNew, _err);
             if (!AllFinite(_yNew)) { status = SdeStatus.NonFiniteValue; break; }
             (_y, _yNew) = (_yNew, _y); // swap instead of copying the accepted state
@@ -132,8 +144,9 @@ internal sealed class SdePathIntegrator
         _tree?.Reset(stream);
         var token = _options.CancellationToken;
         double t0 = _problem.T0, t1 = _problem.T1;
+        int dir = _direction;
         double t = t0;
-        double h = Math.Min(_options.InitialStep ?? 0.01 * (t1 - t0), _options.MaxStep);
+        double h = Math.Min(_options.InitialStep ?? 0.01 * Math.Abs(t1 - t0), _options.MaxStep); // a magnitude
         var memory = ControllerMemory.Initial;
         IReadOnlyList<double>? saveTimes = _options.SaveTimes;
         int nextSave = 0;
@@ -141,13 +154,13 @@ internal sealed class SdePathIntegrator
         Span<double> dH = _method.UsesLevyArea ? _dH : Span<double>.Empty;
         SdeStatus status = SdeStatus.Success;
         bool retry = false;
-        while (t < t1)
+        while (dir * (t1 - t) > 0)
         {
             if (accepted + rejected >= _options.MaxSteps) { status = SdeStatus.MaxStepsReached; break; }
             token.ThrowIfCancellationRequested();
             double stop = saveTimes is not null && nextSave < saveTimes.Count ? saveTimes[nextSave] : t1;
             h = Math.Min(h, _options.MaxStep);
-            if (h < _minStep || h <= 10 * FloatingPoint.Epsilon * Math.Abs(t) || t + h == t)
+            if (h < _minStep || h <= 10 * FloatingPoint.Epsilon * Math.Abs(t) || t + dir * h == t)
             {
                 status = SdeStatus.StepSizeTooSmall;
                 break;
@@ -156,22 +169,21 @@ internal sealed class SdePathIntegrator
             // end within MinStep of the stop is lengthened to it, except right after a rejection, when the controller
             // asked for less than the step just rejected (lengthening again would retry that same step for ever);
             // then the rest is split in two, or, when even halves would be shorter than MinStep, the solve stops.
-            double remaining = stop - t, tEnd;
+            double remaining = dir * (stop - t), tEnd;
             if (h >= remaining || (remaining - h < _minStep && !retry)) tEnd = stop;
-            else if (remaining - h >= _minStep) tEnd = t + h;
-            else if (remaining >= 2 * _minStep) tEnd = t + 0.5 * remaining;
+            else if (remaining - h >= _minStep) tEnd = t + dir * h;
+            else if (remaining >= 2 * _minStep) tEnd = t + dir * 0.5 * remaining;
             else
             {
                 status = SdeStatus.StepSizeTooSmall;
                 break;
             }
-            double hStep = tEnd - t;
-            if (dH.IsEmpty) tree.Increment(t, tEnd, _dW);
-            else tree.Increment(t, tEnd, _dW, dH);
+            double hStep = tEnd - t; // signed: negative backwards
+            Increment(tree, t, tEnd, dH);
             _stepper.Step(t, hStep, _y, _dW, dH, _yNew, _err);
             double norm = AllFinite(_yNew) ? ErrorNorm.WeightedRms<double>(_err, _y, _yNew, _atol, _options.RelativeTolerance) : double.PositiveInfinity;
             if (double.IsNaN(norm)) norm = double.PositiveInfinity;
-            StepSizeDecision decision = _controller.Decide(hStep, norm, ref memory);
+            StepSizeDecision decision = _controller.Decide(Math.Abs(hStep), norm, ref memory);
             retry = !decision.Accept;
             if (decision.Accept)
             {
@@ -194,6 +206,22 @@ internal sealed class SdePathIntegrator
             h = decision.NextStepSize;
         }
         return (status, t, new SdeStats(_stepper.DriftEvaluations, _stepper.DiffusionEvaluations, accepted, rejected));
+    }
+
+    /// <summary>The noise of the step from <paramref name="t"/> to <paramref name="tEnd"/> into the buffers: the path's
+    /// increment over the interval in increasing time, with W negated when the step goes backwards (H keeps its sign:
+    /// the bridge of a reversed path is the bridge read backwards, whose time average is the same).</summary>
+    private void Increment(IBrownianPath path, double t, double tEnd, Span<double> dH)
+    {
+        double lo = Math.Min(t, tEnd), hi = Math.Max(t, tEnd);
+        if (dH.IsEmpty) path.Increment(lo, hi, _dW);
+        else path.Increment(lo, hi, _dW, dH);
+        if (tEnd < t) Reverse(_dW);
+    }
+
+    private static void Reverse(Span<double> dW)
+    {
+        for (int j = 0; j < dW.Length; j++) dW[j] = -dW[j];
     }
 
     internal static bool AllFinite(ReadOnlySpan<double> v)

@@ -85,8 +85,8 @@ public sealed class SdeProblem
                 throw new ArgumentException($"The initial state must be finite, but component {i} is {initialState[i]}.", nameof(initialState));
         if (!double.IsFinite(t0) || !double.IsFinite(t1))
             throw new ArgumentException($"t0 = {t0} and t1 = {t1} must be finite.", nameof(t1));
-        if (!(t1 > t0))
-            throw new ArgumentException($"t1 = {t1} must be greater than t0 = {t0}: SDEs are integrated forwards in time.", nameof(t1));
+        if (t1 == t0)
+            throw new ArgumentException($"t1 = {t1} equals t0: the interval is empty.", nameof(t1));
         if (!Enum.IsDefined(noise))
             throw new ArgumentOutOfRangeException(nameof(noise), noise, "Unknown noise structure.");
         if (!Enum.IsDefined(calculus))
@@ -162,6 +162,11 @@ public sealed class SdeProblem
 
     /// <summary>The end time.</summary>
     public double T1 { get; }
+
+    /// <summary>+1 for a forward solve (t1 &gt; t0), −1 for a backward one (t1 &lt; t0). Backward solves run the same path in
+    /// reverse: each step gets <c>(−W, +H)</c> of the forward interval (the space-time Lévy area does not change sign
+    /// under reversal; diffrax #598), so a Stratonovich method converges to the inverse of the forward flow.</summary>
+    public int Direction => T1 > T0 ? 1 : -1;
 
     /// <summary>A name for messages.</summary>
     public string Name { get; }

@@ -66,6 +66,10 @@ public sealed class SriMethod : SdeMethod
     /// <inheritdoc/>
     public override double StrongOrder(SdeProblem problem) => Unsupported(problem) is null ? 1.5 : 0;
 
+    /// <summary>SRIW1 is an Itô scheme built on √h, so it never runs backwards.</summary>
+    public override string? UnsupportedBackward(SdeProblem problem) =>
+        "sriw1 is an Itô scheme built on √h and does not run backwards in time; use a Stratonovich method (stochastic-heun, spark, general-shark, slowrk), milstein, or for additive noise shark or sra1.";
+
     /// <inheritdoc/>
     public override string? Unsupported(SdeProblem problem) => problem.DiagonalDiffusion || problem.NoiseDimension == 1 ? null
         : $"{Name} needs scalar or diagonal noise (each component driven by its own Wiener process); use stochastic-heun, milstein or euler-maruyama.";

@@ -14,7 +14,8 @@ public class SdeApiTests(ITestOutputHelper output)
         Assert.Throws<ArgumentNullException>(() => new SdeProblem(Zero, null!, [1.0], 0, 1));
         Assert.Contains("at least one", Assert.Throws<ArgumentException>(() => new SdeProblem(Zero, One, [], 0, 1)).Message);
         Assert.Contains("component 1", Assert.Throws<ArgumentException>(() => new SdeProblem(Zero, One, [1.0, double.NaN], 0, 1)).Message);
-        Assert.Contains("forwards", Assert.Throws<ArgumentException>(() => new SdeProblem(Zero, One, [1.0], 1, 0)).Message);
+        Assert.Contains("empty", Assert.Throws<ArgumentException>(() => new SdeProblem(Zero, One, [1.0], 1, 1)).Message);
+        Assert.Equal(-1, new SdeProblem(Zero, One, [1.0], 1, 0).Direction); // backward solves: SdeBackwardTests
         Assert.Throws<ArgumentException>(() => new SdeProblem(Zero, One, [1.0], 0, double.PositiveInfinity));
         Assert.Contains("must be 2", Assert.Throws<ArgumentException>(() => new SdeProblem(Zero, One, [1.0, 2.0], 0, 1, SdeNoise.Diagonal, 3)).Message);
         Assert.Contains("noise dimension", Assert.Throws<ArgumentException>(() => new SdeProblem(Zero, One, [1.0, 2.0], 0, 1, SdeNoise.General)).Message);
