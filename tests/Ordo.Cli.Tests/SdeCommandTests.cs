@@ -181,6 +181,22 @@ public sealed class SdeCommandTests : IDisposable
         Assert.InRange(variance[1], 0.5 - 5 * Math.Sqrt(1.5 / paths), 0.5 + 5 * Math.Sqrt(1.5 / paths));
     }
 
+    /// <summary>The stiff example (λ = 200) at h = 0.05, five times the explicit stability limit: implicit-em (θ = ½) has
+    /// the exact stationary variance σ²/(2λ) = 0.0025 at any step (the θ-recursion's variance, SdeDriftImplicitTests),
+    /// and the drift Jacobian comes compiled from the file.</summary>
+    [Fact]
+    public void Solve_StiffExample_WithTheDriftImplicitMethodAtFiveTimesTheExplicitLimit()
+    {
+        const int paths = 4000;
+        JsonElement r = RunJson("solve", Example("stiff-ou.json"), "--method", "implicit-em", "--dt", "0.05", "--paths", paths.ToString(), "--json");
+        Assert.Equal("success", r.GetProperty("status").GetString());
+        double var = 0.0025, se = var * Math.Sqrt(2.0 / (paths - 1));
+        Assert.InRange(Numbers(r.GetProperty("variance"))[0], var - 5 * se, var + 5 * se);
+        Assert.InRange(Numbers(r.GetProperty("mean"))[0], -5 * Math.Sqrt(var / paths), 5 * Math.Sqrt(var / paths));
+        // Exact Jacobian: f(t, y), one Newton correction and its converged check per step, nothing for differencing.
+        Assert.Equal(3L * 20 * paths, r.GetProperty("stats").GetProperty("drift_evals").GetInt64());
+    }
+
     [Fact]
     public void Solve_CommutingExample_MatchesTheClosedFormWithinFiveStandardErrors()
     {
@@ -280,7 +296,7 @@ public sealed class SdeCommandTests : IDisposable
 
     public static TheoryData<string[], string> BadInputs => new()
     {
-        { ["--method", "nosuch"], "--method: unknown SDE method 'nosuch'; known: auto, euler-maruyama, milstein, stochastic-heun, sriw1, sra1, sra2, sra3, sosra, sosra2, shark, sea, general-shark, spark, slowrk" },
+        { ["--method", "nosuch"], "--method: unknown SDE method 'nosuch'; known: auto, euler-maruyama, milstein, stochastic-heun, sriw1, sra1, sra2, sra3, sosra, sosra2, shark, sea, general-shark, spark, slowrk, implicit-em, implicit-euler-maruyama" },
         { ["--method", "tsit5"], "--method: unknown SDE method 'tsit5'" },
         { ["--method", "sra1"], "--method: 'sra1' cannot solve" },
         { ["--method", "euler-maruyama"], "--method: 'euler-maruyama' takes fixed steps only (it has no error estimate); give the step size with --dt" },

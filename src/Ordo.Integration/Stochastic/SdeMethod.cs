@@ -133,6 +133,10 @@ public abstract class SdeStepper
     /// <summary>m.</summary>
     protected int M { get; }
 
+    /// <summary>True when the last <see cref="Step"/> could not produce a state (a drift-implicit step whose Newton
+    /// iteration did not converge); the driver then stops with <see cref="SdeStatus.NewtonFailure"/>.</summary>
+    public bool Failed { get; protected set; }
+
     /// <summary>Drift evaluations so far (the driver resets it per path).</summary>
     public long DriftEvaluations { get; set; }
 

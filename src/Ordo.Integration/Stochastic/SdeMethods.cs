@@ -11,6 +11,7 @@ public static class SdeMethods
         EulerMaruyama.Instance, Milstein.Instance, StochasticHeun.Instance, SriMethod.Sriw1,
         SraMethod.Sra1, SraMethod.Sra2, SraMethod.Sra3, SraMethod.Sosra, SraMethod.Sosra2, AdditiveSrkMethod.ShArk, AdditiveSrkMethod.Sea,
         StratonovichSrkMethod.GeneralShArk, StratonovichSrkMethod.Spark, StratonovichSrkMethod.SlowRk,
+        DriftImplicitEulerMaruyama.Trapezoidal, DriftImplicitEulerMaruyama.Euler,
     ];
 
     /// <summary>The method with this name (case-insensitive).</summary>

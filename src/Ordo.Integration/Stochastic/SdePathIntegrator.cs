@@ -128,6 +128,7 @@ internal sealed class SdePathIntegrator
             }
             else Increment(_external, t, tNext, dH);
             _stepper.Step(t, tNext - t, _y, _dW, dH, _yNew, _err);
+            if (_stepper.Failed) { status = SdeStatus.NewtonFailure; break; }
             if (!AllFinite(_yNew)) { status = SdeStatus.NonFiniteValue; break; }
             (_y, _yNew) = (_yNew, _y); // swap instead of copying the accepted state
             t = tNext;
@@ -181,7 +182,7 @@ internal sealed class SdePathIntegrator
             double hStep = tEnd - t; // signed: negative backwards
             Increment(tree, t, tEnd, dH);
             _stepper.Step(t, hStep, _y, _dW, dH, _yNew, _err);
-            double norm = AllFinite(_yNew) ? ErrorNorm.WeightedRms<double>(_err, _y, _yNew, _atol, _options.RelativeTolerance) : double.PositiveInfinity;
+            double norm = !_stepper.Failed && AllFinite(_yNew) ? ErrorNorm.WeightedRms<double>(_err, _y, _yNew, _atol, _options.RelativeTolerance) : double.PositiveInfinity;
             if (double.IsNaN(norm)) norm = double.PositiveInfinity;
             StepSizeDecision decision = _controller.Decide(Math.Abs(hStep), norm, ref memory);
             retry = !decision.Accept;
@@ -199,7 +200,7 @@ internal sealed class SdePathIntegrator
                 rejected++;
                 if (double.IsPositiveInfinity(norm) && decision.NextStepSize < _minStep)
                 {
-                    status = SdeStatus.NonFiniteValue;
+                    status = _stepper.Failed ? SdeStatus.NewtonFailure : SdeStatus.NonFiniteValue;
                     break;
                 }
             }

@@ -17,6 +17,9 @@ public delegate void SdeDiffusion(double t, ReadOnlySpan<double> y, Span<double>
 /// </summary>
 public delegate void SdeDiffusionDerivative(double t, ReadOnlySpan<double> y, Span<double> dg);
 
+/// <summary>The Jacobian of the drift, <c>J[i·d + j] = ∂fᵢ/∂yⱼ</c> (row-major d × d), for the drift-implicit methods.</summary>
+public delegate void SdeDriftJacobian(double t, ReadOnlySpan<double> y, Span<double> jacobian);
+
 /// <summary>
 /// The structure of the noise term <c>G(t, y) dW</c> (sde.md §0). The structure decides which solvers apply and which
 /// strong order they reach: Euler–Maruyama has order 0.5 in general but 1.0 for additive noise; Milstein and
@@ -128,6 +131,10 @@ public sealed class SdeProblem
     /// <summary>The exact state derivative of G (layout in <see cref="SdeDiffusionDerivative"/>), or null to use central
     /// differences (two diffusion evaluations per directional derivative).</summary>
     public SdeDiffusionDerivative? DiffusionDerivative { get; init; }
+
+    /// <summary>The exact drift Jacobian (<see cref="SdeDriftJacobian"/>) for the drift-implicit methods, or null to use
+    /// forward differences (d drift evaluations per step).</summary>
+    public SdeDriftJacobian? DriftJacobian { get; init; }
 
     /// <summary>The underdamped Langevin problem this SDE was built from, for the methods that exploit its structure
     /// (<see cref="AlignLangevin"/>); null for other problems.</summary>

@@ -11,6 +11,9 @@ public enum SdeStatus
     StepSizeTooSmall,
     /// <summary>The drift or diffusion returned NaN or ±∞ (or the path blew up) even for the smallest step; the result holds the last finite state.</summary>
     NonFiniteValue,
+
+    /// <summary>A drift-implicit step's Newton iteration did not converge; the result holds the last state reached.</summary>
+    NewtonFailure,
 }
 
 /// <summary>The counts of one SDE solve (or, summed, of an ensemble).</summary>
@@ -28,13 +31,14 @@ public readonly record struct SdeStats(long DriftEvaluations, long DiffusionEval
 /// <summary>Names and descriptions of <see cref="SdeStatus"/> values.</summary>
 public static class SdeStatusExtensions
 {
-    /// <summary>The identifier used in the <c>ordo</c> command's JSON output: success, max_steps, step_size_too_small, nonfinite.</summary>
+    /// <summary>The identifier used in the <c>ordo</c> command's JSON output: success, max_steps, step_size_too_small, nonfinite, newton_failure.</summary>
     public static string ToIdentifier(this SdeStatus status) => status switch
     {
         SdeStatus.Success => "success",
         SdeStatus.MaxStepsReached => "max_steps",
         SdeStatus.StepSizeTooSmall => "step_size_too_small",
         SdeStatus.NonFiniteValue => "nonfinite",
+        SdeStatus.NewtonFailure => "newton_failure",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 
@@ -45,6 +49,7 @@ public static class SdeStatusExtensions
         SdeStatus.MaxStepsReached => "The maximum number of steps was reached before the final time. Increase MaxSteps (--max-steps) or loosen the tolerances.",
         SdeStatus.StepSizeTooSmall => "The step size fell below the minimum (by default the Brownian tree's leaf width): loosen the tolerances or lower BrownianTolerance.",
         SdeStatus.NonFiniteValue => "The drift or diffusion returned NaN or infinity (or the path blew up) even for the smallest step; the result holds the last finite state.",
+        SdeStatus.NewtonFailure => "The Newton iteration of a drift-implicit step did not converge: take smaller steps, or give the exact drift Jacobian.",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 }

@@ -33,6 +33,7 @@ public sealed class SdeProblemFile : ProblemFile
         Problem = new SdeProblem(drift.Evaluate, diffusion.Evaluate, y0, t0, t1, noise, noiseDimension, calculus, DisplayName)
         {
             DiffusionDerivative = derivative.Evaluate,
+            DriftJacobian = drift.Jacobian, // exact, for the drift-implicit methods
         };
     }
 

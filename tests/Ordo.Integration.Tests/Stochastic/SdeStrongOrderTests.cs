@@ -178,6 +178,21 @@ public class SdeStrongOrderTests(ITestOutputHelper output)
         for (int k = 0; k < methods.Length; k++) InWindow(s[k], 0.40, 0.65, $"NONCOMM {methods[k].Name}");
     }
 
+    /// <summary>The drift-implicit θ-methods: Euler–Maruyama's orders, ½ on GBM and 1 on additive noise.</summary>
+    [Fact]
+    public void Drift_implicit_methods_have_the_orders_of_euler_maruyama()
+    {
+        SdeMethod[] methods = [DriftImplicitEulerMaruyama.Trapezoidal, DriftImplicitEulerMaruyama.Euler];
+        double[] gbm = Slopes(SdeReferenceProblems.Gbm(), methods, 1000, ScalarExact(w => SdeReferenceProblems.GbmExact(w)));
+        var nladd = SdeReferenceProblems.NonlinearAdditive();
+        double[] additive = Slopes(nladd, methods, 300, FineReference(nladd), treeTol: 1.0 / 4096);
+        for (int k = 0; k < methods.Length; k++)
+        {
+            InWindow(gbm[k], 0.38, 0.62, $"GBM {methods[k].Name}");
+            InWindow(additive[k], 0.90, 1.12, $"NLADD {methods[k].Name}");
+        }
+    }
+
     private static Exact FineReference(SdeProblem problem) => (tree, x) =>
     {
         var sol = Sde.Solve(problem, SraMethod.Sra3, new SdeOptions { FixedStep = 1.0 / 2048 }, tree);
