@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ordo.Rng;
 
 namespace Ordo.Integration;
@@ -69,6 +70,10 @@ public sealed class VirtualBrownianTree : IBrownianPath
 
     // Leaf interpolation normals of the last leaf.
     private readonly double[] _x1, _x2, _x3;
+    // The counters and normals of one descent (levels × lanes, plus the leaf's lanes), drawn together by the vectorized
+    // generator (bitwise the scalar NodeNormals, so the path does not depend on how its normals are computed).
+    private readonly Words4x32[] _descentCounters, _descentBlocks;
+    private readonly double[] _descentZ, _descentN;
     private ulong _leafK;
     private bool _leafValid;
 
@@ -139,6 +144,11 @@ public sealed class VirtualBrownianTree : IBrownianPath
         _hsu = new double[levels * lanes];
         _ks = _withK ? new double[levels * lanes] : [];
         _ksu = _withK ? new double[levels * lanes] : [];
+        int batch = _withK ? 0 : (_depth + 1) * lanes;
+        _descentCounters = new Words4x32[batch];
+        _descentBlocks = new Words4x32[batch];
+        _descentZ = new double[batch];
+        _descentN = new double[batch];
         _x1 = new double[lanes];
         _x2 = new double[lanes];
         _x3 = new double[lanes];
@@ -265,9 +275,7 @@ public sealed class VirtualBrownianTree : IBrownianPath
             return;
         }
         if (!_allowSubLeaf && t - s < _leafWidth * (1 - LeafSlack))
-            throw new ArgumentException(
-                $"The increment [{s}, {t}] is shorter than the tree's leaf width {_leafWidth}: inside one leaf the noise is not an " +
-                "independent Brownian bridge. Use tol ≤ step/2 (or a minimum step ≥ tol), or allowSubLeafIncrements.", nameof(t));
+            ThrowSubLeaf(s, t);
 
         double tauA = Normalise(s), tauB = Normalise(t);
         int a = Point(tauA);
@@ -294,17 +302,33 @@ public sealed class VirtualBrownianTree : IBrownianPath
         }
     }
 
+    // The checks call throw helpers: an interpolated message in this method would make every query pay for zeroing
+    // the string handler's stack frame (the pitfall measured on BrownianIncrements.Step).
     private void Validate(double s, double t, int dWLength, int hLength)
     {
-        if (!(s >= _t0 && s <= _t1))
-            throw new ArgumentOutOfRangeException(nameof(s), s, $"The time must lie in [{_t0}, {_t1}].");
-        if (!(t >= _t0 && t <= _t1))
-            throw new ArgumentOutOfRangeException(nameof(t), t, $"The time must lie in [{_t0}, {_t1}].");
-        if (s > t)
-            throw new ArgumentException($"The interval [{s}, {t}] is reversed: s must not exceed t.", nameof(s));
-        if (dWLength < _lanes || hLength < _lanes)
-            throw new ArgumentException($"The destination spans must hold at least {_lanes} values (one per lane).");
+        if (!(s >= _t0 && s <= _t1)) ThrowOutside(s, nameof(s));
+        if (!(t >= _t0 && t <= _t1)) ThrowOutside(t, nameof(t));
+        if (s > t) ThrowReversed(s, t);
+        if (dWLength < _lanes || hLength < _lanes) ThrowSpansTooShort();
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowOutside(double time, string name) =>
+        throw new ArgumentOutOfRangeException(name, time, $"The time must lie in [{_t0}, {_t1}].");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowReversed(double s, double t) =>
+        throw new ArgumentException($"The interval [{s}, {t}] is reversed: s must not exceed t.", nameof(s));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowSpansTooShort() =>
+        throw new ArgumentException($"The destination spans must hold at least {_lanes} values (one per lane).");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowSubLeaf(double s, double t) =>
+        throw new ArgumentException(
+            $"The increment [{s}, {t}] is shorter than the tree's leaf width {_leafWidth}: inside one leaf the noise is not an " +
+            "independent Brownian bridge. Use tol ≤ step/2 (or a minimum step ≥ tol), or allowSubLeafIncrements.", nameof(t));
 
     private double Normalise(double t) => Math.Clamp((t - _t0) / _span, 0.0, 1.0);
 
@@ -335,6 +359,14 @@ public sealed class VirtualBrownianTree : IBrownianPath
         while (level < _cachedDepth && (tau > _s[level] + 0.5 * _h[level]) == _right[level])
             level++;
 
+        if (!_withK)
+        {
+            DescendWithBatchedNormals(level, tau);
+            LeafWh(tau, wOut, hOut);
+            return;
+        }
+
+        // WHK: the midpoint rule with K, one node at a time (sde.md §1.3).
         for (; level < _depth; level++)
         {
             double h = _h[level], s = _s[level];
@@ -344,35 +376,9 @@ public sealed class VirtualBrownianTree : IBrownianPath
             _right[level] = right;
             _s[level + 1] = right ? t : s;
             _k[level + 1] = right ? 2 * k + 1 : 2 * k;
-            double quarterSqrtH = _quarterSqrtH[level], sqrtHOver12 = _sqrtHOver12[level];
-            double threeHalvesOverH = _threeHalvesOverH[level], quarterH = 0.25 * h;
             int p = level * m, c = p + m;
-            for (int j = 0; j < m && _withK; j++)
+            for (int j = 0; j < m; j++)
                 SplitWithK(level, k, j, p, c, right, s, t);
-            for (int j = 0; j < m && !_withK; j++)
-            {
-                NodeNormals(j, level, 2, k, out double zn, out double nn);
-                double z = quarterSqrtH * zn;
-                double n = sqrtHOver12 * nn;
-                double wsu = _wsu[p + j], hsu = _hsu[p + j], ws = _ws[p + j], hs = _hs[p + j];
-                if (right)
-                {
-                    double wst = 0.5 * wsu + threeHalvesOverH * hsu + z;
-                    double hst = 0.125 * hsu - quarterH * z + quarterH * n;
-                    double wt = ws + wst;
-                    _ws[c + j] = wt;
-                    _hs[c + j] = hs + hst + 0.5 * (t * ws - s * wt);
-                    _wsu[c + j] = 0.5 * wsu - threeHalvesOverH * hsu - z;
-                    _hsu[c + j] = 0.125 * hsu - quarterH * z - quarterH * n;
-                }
-                else
-                {
-                    _ws[c + j] = ws;
-                    _hs[c + j] = hs;
-                    _wsu[c + j] = 0.5 * wsu + threeHalvesOverH * hsu + z;
-                    _hsu[c + j] = 0.125 * hsu - quarterH * z + quarterH * n;
-                }
-            }
         }
         _cachedDepth = _depth;
 
@@ -383,20 +389,19 @@ public sealed class VirtualBrownianTree : IBrownianPath
             for (int j = 0; j < m; j++)
             {
                 NodeNormals(j, _depth, 4, leafK, out _x1[j], out _x2[j]);
-                if (_withK)
-                    NodeNormals(j, _depth, 5, leafK, out _x3[j], out _);
+                NodeNormals(j, _depth, 5, leafK, out _x3[j], out _);
             }
             _leafK = leafK;
             _leafValid = true;
         }
+        LeafWithK(tau, leafS, leafH, wOut, hOut, kOut);
+    }
 
-        if (_withK)
-        {
-            LeafWithK(tau, leafS, leafH, wOut, hOut, kOut);
-            return;
-        }
-
-        // Exact (W, H) bridge at an arbitrary point of the leaf (sde.md §1.3).
+    /// <summary>The exact (W, H) bridge at an arbitrary point of the current leaf (sde.md §1.3), from its cached normals.</summary>
+    private void LeafWh(double tau, Span<double> wOut, Span<double> hOut)
+    {
+        int m = _lanes;
+        double leafS = _s[_depth], leafH = _h[_depth];
         double a = Math.Max(tau - leafS, 0.0);
         double b = Math.Max(leafH - a, 0.0);
         double coefA = 0, coefB = 0, coefC = 0;
@@ -420,6 +425,80 @@ public sealed class VirtualBrownianTree : IBrownianPath
             double wr = ws + wsr;
             wOut[j] = wr;
             hOut[j] = _hs[q + j] + hsr + 0.5 * (tau * ws - leafS * wr);
+        }
+    }
+
+    /// <summary>
+    /// The WH descent from <paramref name="first"/> to the leaf containing <paramref name="tau"/>: the nodes visited are
+    /// fixed by τ alone, so their counters are listed first and all their normals (and the leaf's, when it changes) are
+    /// drawn in one call of the vectorized generator, then the midpoint rule runs level by level as in the scalar code.
+    /// </summary>
+    private void DescendWithBatchedNormals(int first, double tau)
+    {
+        int m = _lanes, count = 0;
+        for (int level = first; level < _depth; level++)
+        {
+            double t = _s[level] + 0.5 * _h[level];
+            ulong k = _k[level];
+            bool right = tau > t;
+            _right[level] = right;
+            _s[level + 1] = right ? t : _s[level];
+            _k[level + 1] = right ? 2 * k + 1 : 2 * k;
+            for (int j = 0; j < m; j++) _descentCounters[count++] = NodeCounter(j, level, 2, k);
+        }
+        ulong leafK = _k[_depth];
+        bool newLeaf = !_leafValid || _leafK != leafK;
+        if (newLeaf)
+            for (int j = 0; j < m; j++) _descentCounters[count++] = NodeCounter(j, _depth, 4, leafK);
+        if (count > 0)
+        {
+            ReadOnlySpan<Words4x32> counters = _descentCounters.AsSpan(0, count);
+            PhiloxBatch.Generate(counters, _key, _descentBlocks);
+            PhiloxBatch.Normals(_descentBlocks.AsSpan(0, count), _descentZ, _descentN);
+        }
+
+        int next = 0;
+        for (int level = first; level < _depth; level++)
+        {
+            double h = _h[level], s = _s[level], t = s + 0.5 * h;
+            bool right = _right[level];
+            double quarterSqrtH = _quarterSqrtH[level], sqrtHOver12 = _sqrtHOver12[level];
+            double threeHalvesOverH = _threeHalvesOverH[level], quarterH = 0.25 * h;
+            int p = level * m, c = p + m;
+            for (int j = 0; j < m; j++, next++)
+            {
+                double z = quarterSqrtH * _descentZ[next];
+                double n = sqrtHOver12 * _descentN[next];
+                double wsu = _wsu[p + j], hsu = _hsu[p + j], ws = _ws[p + j], hs = _hs[p + j];
+                if (right)
+                {
+                    double wst = 0.5 * wsu + threeHalvesOverH * hsu + z;
+                    double hst = 0.125 * hsu - quarterH * z + quarterH * n;
+                    double wt = ws + wst;
+                    _ws[c + j] = wt;
+                    _hs[c + j] = hs + hst + 0.5 * (t * ws - s * wt);
+                    _wsu[c + j] = 0.5 * wsu - threeHalvesOverH * hsu - z;
+                    _hsu[c + j] = 0.125 * hsu - quarterH * z - quarterH * n;
+                }
+                else
+                {
+                    _ws[c + j] = ws;
+                    _hs[c + j] = hs;
+                    _wsu[c + j] = 0.5 * wsu + threeHalvesOverH * hsu + z;
+                    _hsu[c + j] = 0.125 * hsu - quarterH * z + quarterH * n;
+                }
+            }
+        }
+        _cachedDepth = _depth;
+        if (newLeaf)
+        {
+            for (int j = 0; j < m; j++, next++)
+            {
+                _x1[j] = _descentZ[next];
+                _x2[j] = _descentN[next];
+            }
+            _leafK = leafK;
+            _leafValid = true;
         }
     }
 
@@ -490,9 +569,9 @@ public sealed class VirtualBrownianTree : IBrownianPath
         }
     }
 
-    private void NodeNormals(int lane, int level, int block, ulong k, out double n0, out double n1)
-    {
-        var counter = new Words4x32((uint)lane, (uint)(level + 256 * block), (uint)k, (uint)(k >> 32));
-        RandomMapping.Normals(Philox4x32.Generate(counter, _key), out n0, out n1);
-    }
+    private void NodeNormals(int lane, int level, int block, ulong k, out double n0, out double n1) =>
+        RandomMapping.Normals(Philox4x32.Generate(NodeCounter(lane, level, block, k), _key), out n0, out n1);
+
+    private static Words4x32 NodeCounter(int lane, int level, int block, ulong k) =>
+        new((uint)lane, (uint)(level + 256 * block), (uint)k, (uint)(k >> 32));
 }
