@@ -193,6 +193,20 @@ public class SdeStrongOrderTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>The stability-optimized SRI tableaux (SOSRI, SOSRI2): strong order 1.5 like SRIW1.</summary>
+    [Fact]
+    public void Stability_optimized_sri_methods_have_order_one_and_a_half()
+    {
+        SdeMethod[] methods = [SriMethod.Sosri, SriMethod.Sosri2];
+        double[] gbm = Slopes(SdeReferenceProblems.Gbm(), methods, 500, ScalarExact(w => SdeReferenceProblems.GbmExact(w)));
+        double[] sinh = Slopes(SdeReferenceProblems.Sinh(), methods, 500, ScalarExact(SdeReferenceProblems.SinhExact));
+        for (int k = 0; k < methods.Length; k++)
+        {
+            InWindow(gbm[k], 1.30, 1.62, $"GBM {methods[k].Name}");
+            InWindow(sinh[k], 1.30, 1.62, $"SINH {methods[k].Name}");
+        }
+    }
+
     private static Exact FineReference(SdeProblem problem) => (tree, x) =>
     {
         var sol = Sde.Solve(problem, SraMethod.Sra3, new SdeOptions { FixedStep = 1.0 / 2048 }, tree);
