@@ -39,6 +39,8 @@ internal static class SdeSolve
         SdeMethod method = auto ? SdeMethods.Default(problem.Problem) : Find(request.Method);
         if (method.Unsupported(problem.Problem) is { } why)
             throw new BadInputException($"--method: '{method.Name}' cannot solve {request.File}: {why}");
+        if (problem.Problem.Direction < 0 && method.UnsupportedBackward(problem.Problem) is { } whyNotBackward)
+            throw new BadInputException($"--method: '{method.Name}' cannot solve {request.File} backwards (t1 < t0): {whyNotBackward}");
         if (!method.HasErrorEstimate && request.Dt is null)
             throw new BadInputException($"--method: '{method.Name}' takes fixed steps only (it has no error estimate); give the step size with --dt");
 

@@ -197,6 +197,26 @@ public sealed class SdeCommandTests : IDisposable
         Assert.Equal(3L * 20 * paths, r.GetProperty("stats").GetProperty("drift_evals").GetInt64());
     }
 
+    /// <summary>t1 &lt; t0 integrates backwards (the contract, as for ode): the Stratonovich GBM from X(1) = 1.3 back to
+    /// t = 0 has X(0) = 1.3 e^{−μ − σW}, so E X(0) = 1.3 e^{−μ + σ²/2}; the default is then stochastic-heun, and an Itô
+    /// scheme is refused with the reason.</summary>
+    [Fact]
+    public void Solve_BackwardFile_InvertsTheFlowAndRefusesItoSchemes()
+    {
+        const int paths = 2000;
+        string file = Write("backward.json", "{'kind': 'sde', 'state': ['x'], 'parameters': {'mu': 1.01, 's': 0.87}, 'drift': ['mu*x'], 'noise': 'diagonal', 'diffusion': ['s*x'], 'calculus': 'stratonovich', 'y0': [1.3], 't0': 1, 't1': 0}");
+        JsonElement r = RunJson("solve", file, "--paths", paths.ToString(), "--json");
+        Assert.Equal("stochastic-heun", r.GetProperty("method").GetString());
+        Assert.Equal(0.0, r.GetProperty("t_final").GetDouble());
+        double mu = 1.01, s = 0.87, mean = 1.3 * Math.Exp(-mu + s * s / 2);
+        double var = 1.3 * 1.3 * Math.Exp(-2 * mu) * (Math.Exp(2 * s * s) - Math.Exp(s * s)), se = Math.Sqrt(var / paths);
+        Assert.InRange(Numbers(r.GetProperty("mean"))[0], mean - 5 * se, mean + 5 * se);
+        (int code, _, string error) = Run("solve", file, "--method", "sriw1", "--json");
+        Assert.Equal(2, code);
+        Assert.Contains("backwards (t1 < t0)", error);
+        Assert.Contains("√h", error);
+    }
+
     [Fact]
     public void Solve_CommutingExample_MatchesTheClosedFormWithinFiveStandardErrors()
     {

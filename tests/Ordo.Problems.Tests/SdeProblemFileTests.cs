@@ -185,7 +185,7 @@ public sealed class SdeProblemFileTests
     }
 
     [Theory]
-    [InlineData("{'kind': 'sde', 'state': ['x'], 'drift': ['x'], 'noise': 'diagonal', 'diffusion': ['x'], 'y0': [1], 't0': 1, 't1': 1}", "t1", "must be greater than t0 = 1")]
+    [InlineData("{'kind': 'sde', 'state': ['x'], 'drift': ['x'], 'noise': 'diagonal', 'diffusion': ['x'], 'y0': [1], 't0': 1, 't1': 1}", "t1", "must differ from t0")]
     [InlineData("{'kind': 'sde', 'state': ['x'], 'drift': ['x', '1'], 'noise': 'diagonal', 'diffusion': ['x'], 'y0': [1], 't0': 0, 't1': 1}", "drift", "has 2 expressions but the state has 1 component")]
     [InlineData("{'kind': 'sde', 'state': ['x'], 'drift': ['x'], 'noise': 'diagonal', 'diffusion': ['x'], 'y0': [1, 2], 't0': 0, 't1': 1}", "y0", "has 2 numbers but the state has 1 component")]
     [InlineData("{'kind': 'sde', 'state': ['t'], 'drift': ['1'], 'noise': 'diagonal', 'diffusion': ['1'], 'y0': [1], 't0': 0, 't1': 1}", "state[0]", "the name 't' is already the time variable of an SDE")]

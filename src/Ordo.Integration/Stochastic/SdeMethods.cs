@@ -30,12 +30,13 @@ public static class SdeMethods
     /// <summary>
     /// The default method for a problem (SciML's choices, sde.md §6.1, with ShARK for additive noise as diffrax
     /// recommends): <c>shark</c> for additive noise, <c>sriw1</c> for scalar or diagonal noise, <c>stochastic-heun</c>
-    /// otherwise — all adaptive.
+    /// otherwise and for backward solves (t1 &lt; t0) of non-additive noise — all adaptive.
     /// </summary>
     public static SdeMethod Default(SdeProblem problem)
     {
         ArgumentNullException.ThrowIfNull(problem);
         if (problem.Noise == SdeNoise.Additive) return AdditiveSrkMethod.ShArk;
+        if (problem.Direction < 0) return StochasticHeun.Instance; // SRIW1 (√h, Itô) does not run backwards
         if (problem.DiagonalDiffusion || problem.NoiseDimension == 1) return SriMethod.Sriw1;
         return StochasticHeun.Instance;
     }

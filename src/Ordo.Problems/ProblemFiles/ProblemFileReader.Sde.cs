@@ -25,7 +25,8 @@ public static partial class ProblemFileReader
             Require(fields, ProblemKinds.Sde, ["state", "drift", "noise", "diffusion", "y0", "t0", "t1"]);
             (VariableLayout state, string[] drift, double[] y0, double t0, double t1) = ReadInitialValues(fields, "SDE", "drift");
             int n = state.Dimension;
-            if (!(t1 > t0)) throw Error("t1", $"is {Format(t1)} but must be greater than t0 = {Format(t0)}: SDEs are integrated forwards in time");
+            // t1 < t0 integrates backwards (the contract, as for ode): the same Brownian path read in reverse.
+            if (t1 == t0) throw Error("t1", $"is {Format(t1)} but must differ from t0: the interval is empty");
 
             string noiseText = ReadString(fields["noise"], "noise");
             SdeNoise noise = noiseText switch
