@@ -52,7 +52,7 @@ public sealed class VirtualBrownianTree : IBrownianPath
 
     private readonly int _lanes;
     private readonly int _depth;
-    private readonly double _t0, _t1, _span, _sqrtSpan, _leafWidth;
+    private readonly double _t0, _t1, _span, _sqrtSpan, _leafWidth, _edgeSlack;
     private PhiloxKey _key;
     private readonly bool _allowSubLeaf;
     private readonly bool _withK;
@@ -109,6 +109,7 @@ public sealed class VirtualBrownianTree : IBrownianPath
         _t1 = t1;
         _span = t1 - t0;
         _sqrtSpan = Math.Sqrt(_span);
+        _edgeSlack = 16 * Math.ScaleB(1.0, -52) * Math.Max(_span, Math.Max(Math.Abs(t0), Math.Abs(t1)));
         Tolerance = tol;
         Seed = seed;
         Stream = stream;
@@ -306,15 +307,17 @@ public sealed class VirtualBrownianTree : IBrownianPath
     // the string handler's stack frame (the pitfall measured on BrownianIncrements.Step).
     private void Validate(double s, double t, int dWLength, int hLength)
     {
-        if (!(s >= _t0 && s <= _t1)) ThrowOutside(s, nameof(s));
-        if (!(t >= _t0 && t <= _t1)) ThrowOutside(t, nameof(t));
+        // A query a few ulps outside [t0, t1] (a caller's t0 + n·h rounding past t1) is clamped, not refused: torchsde
+        // #152 shows the warning spam the alternative causes (sde.md §6.2 row 6). Beyond that it is an error.
+        if (!(s >= _t0 - _edgeSlack && s <= _t1 + _edgeSlack)) ThrowOutside(s, nameof(s));
+        if (!(t >= _t0 - _edgeSlack && t <= _t1 + _edgeSlack)) ThrowOutside(t, nameof(t));
         if (s > t) ThrowReversed(s, t);
         if (dWLength < _lanes || hLength < _lanes) ThrowSpansTooShort();
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowOutside(double time, string name) =>
-        throw new ArgumentOutOfRangeException(name, time, $"The time must lie in [{_t0}, {_t1}].");
+        throw new ArgumentOutOfRangeException(name, time, $"The time must lie in [{_t0}, {_t1}] (to within {_edgeSlack:g2}).");
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowReversed(double s, double t) =>

@@ -24,6 +24,21 @@ public class SdeApiTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Tree_queries_a_few_ulps_past_the_ends_are_clamped_and_farther_ones_refused()
+    {
+        // torchsde #152 (sde.md §6.2 row 6): a caller's t0 + n·h can round one ulp past t1.
+        var tree = new VirtualBrownianTree(0, 1, 1.0 / 64, 1, 3);
+        Span<double> w = stackalloc double[1], inside = stackalloc double[1];
+        double past = Math.BitIncrement(1.0);
+        tree.Increment(0.5, past, w);
+        tree.Increment(0.5, 1.0, inside);
+        Assert.Equal(inside[0], w[0]);
+        tree.Increment(Math.BitDecrement(0.0), 0.5, w);
+        Assert.Throws<ArgumentOutOfRangeException>(() => tree.Increment(0.5, 1 + 1e-9, new double[1]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => tree.Increment(-1e-9, 0.5, new double[1]));
+    }
+
+    [Fact]
     public void Layouts_follow_the_noise()
     {
         var diagonal = new SdeProblem(Zero, One, [1.0, 2.0], 0, 1);
