@@ -186,6 +186,7 @@ internal static class SdeSolve
         w.WriteNumber("rtol", s.Options.RelativeTolerance);
         w.WriteNumber("atol", s.Options.AbsoluteTolerance);
         if (s.Request.Dt is double dt) w.WriteNumber("dt", dt);
+        else w.WriteNumber("brownian_leaf", s.Options.BrownianLeafWidth(s.Problem.Problem));
         w.WriteNumber("repeat", s.Request.Repeat);
     });
 
@@ -194,7 +195,8 @@ internal static class SdeSolve
         SdeEnsembleResult r = s.Result;
         SdeProblemFile p = s.Problem;
         string method = r.Method + (s.Auto ? " (default for this noise)" : "");
-        string control = s.Request.Dt is double dt ? $"fixed step dt = {CliValues.Human(dt)}" : $"adaptive, rtol {CliValues.Sci(s.Options.RelativeTolerance)}, atol {CliValues.Sci(s.Options.AbsoluteTolerance)}";
+        string control = s.Request.Dt is double dt ? $"fixed step dt = {CliValues.Human(dt)}"
+            : $"adaptive, rtol {CliValues.Sci(s.Options.RelativeTolerance)}, atol {CliValues.Sci(s.Options.AbsoluteTolerance)}, Brownian tree leaf {CliValues.Sci(s.Options.BrownianLeafWidth(p.Problem))}";
         long failed = r.Paths - r.SuccessfulPaths;
         var rows = new List<IReadOnlyList<string>>
         {

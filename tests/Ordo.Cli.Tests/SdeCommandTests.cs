@@ -43,7 +43,7 @@ public sealed class SdeCommandTests : IDisposable
         const int paths = 2000;
         JsonElement r = RunJson("solve", Example("gbm.json"), "--paths", paths.ToString(), "--json");
         Assert.Equal(["kind", "name", "method", "status", "paths", "t_final", "mean", "variance", "quantiles", "stats", "error", "time_ms",
-            "successful_paths", "seed", "noise", "calculus", "noise_dim", "rtol", "atol", "repeat"], Names(r));
+            "successful_paths", "seed", "noise", "calculus", "noise_dim", "rtol", "atol", "brownian_leaf", "repeat"], Names(r));
         Assert.Equal("sde", r.GetProperty("kind").GetString());
         Assert.Equal("sriw1", r.GetProperty("method").GetString()); // the default for scalar noise
         Assert.Equal("success", r.GetProperty("status").GetString());
@@ -56,6 +56,8 @@ public sealed class SdeCommandTests : IDisposable
         Assert.Equal(["median", "min"], Names(r.GetProperty("time_ms")));
         Assert.Equal(0.01, r.GetProperty("rtol").GetDouble());
         Assert.Equal(0.01, r.GetProperty("atol").GetDouble());
+        // The adaptive solve's Brownian tree: default tolerance 2⁻²⁰ of the span, so its leaf is 2⁻²⁰ on [0, 1].
+        Assert.Equal(Math.ScaleB(1.0, -20), r.GetProperty("brownian_leaf").GetDouble());
 
         var (mean, var, seMean, seVar) = Sampling(GbmMoment(1), GbmMoment(2), GbmMoment(3), GbmMoment(4), paths);
         double m = Numbers(r.GetProperty("mean"))[0], v = Numbers(r.GetProperty("variance"))[0];

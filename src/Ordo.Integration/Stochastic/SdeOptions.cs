@@ -63,6 +63,23 @@ public sealed record SdeOptions
     /// <summary>The defaults.</summary>
     public static SdeOptions Default { get; } = new();
 
+    /// <summary>The tolerance of the virtual Brownian tree an adaptive solve of <paramref name="problem"/> builds:
+    /// <see cref="BrownianTolerance"/>, or by default 2⁻²⁰ of the span.</summary>
+    public double EffectiveBrownianTolerance(SdeProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return BrownianTolerance ?? Math.Abs(problem.T1 - problem.T0) * Math.ScaleB(1.0, -20);
+    }
+
+    /// <summary>The leaf width of that tree (<see cref="VirtualBrownianTree.LeafWidth"/>): the finest resolution of the
+    /// noise, and the default minimum step. Printed by <c>ordo solve</c> so that a tolerance too coarse for the steps
+    /// shows (diffrax #317 and the other complaints of sde.md §6.2 row 11).</summary>
+    public double BrownianLeafWidth(SdeProblem problem)
+    {
+        double span = Math.Abs(problem.T1 - problem.T0);
+        return Math.ScaleB(span, -VirtualBrownianTree.DepthFor(span, EffectiveBrownianTolerance(problem)));
+    }
+
     internal void Validate(SdeProblem problem)
     {
         if (!double.IsFinite(RelativeTolerance) || RelativeTolerance <= 0)

@@ -77,7 +77,7 @@ internal sealed class SdePathIntegrator
         {
             if (!method.HasErrorEstimate)
                 throw new ArgumentException($"Method '{method.Name}' has no error estimate: give a fixed step (SdeOptions.FixedStep, --dt).", nameof(method));
-            double tol = options.BrownianTolerance ?? span * Math.ScaleB(1.0, -20);
+            double tol = options.EffectiveBrownianTolerance(problem);
             if (_external is null)
             {
                 _tree = new VirtualBrownianTree(_lo, _lo + span, tol, m, options.Seed, options.Stream, allowSubLeafIncrements: true);

@@ -39,6 +39,16 @@ public class SdeApiTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void The_reported_leaf_width_is_the_leaf_of_the_tree_an_adaptive_solve_builds()
+    {
+        var problem = new SdeProblem(Zero, One, [1.0], 0, 2);
+        Assert.Equal(2 * Math.ScaleB(1.0, -20), SdeOptions.Default.BrownianLeafWidth(problem));
+        var options = new SdeOptions { BrownianTolerance = 0.01 };
+        Assert.Equal(new VirtualBrownianTree(0, 2, 0.01, 1, 0).LeafWidth, options.BrownianLeafWidth(problem));
+        Assert.Equal(new VirtualBrownianTree(0, 2, 0.01, 1, 0).LeafWidth, options.BrownianLeafWidth(new SdeProblem(Zero, One, [1.0], 2, 0)));
+    }
+
+    [Fact]
     public void Layouts_follow_the_noise()
     {
         var diagonal = new SdeProblem(Zero, One, [1.0, 2.0], 0, 1);
