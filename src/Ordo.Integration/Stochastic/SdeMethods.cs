@@ -11,7 +11,7 @@ public static class SdeMethods
         EulerMaruyama.Instance, Milstein.Instance, StochasticHeun.Instance, SriMethod.Sriw1, SriMethod.Sosri, SriMethod.Sosri2,
         SraMethod.Sra1, SraMethod.Sra2, SraMethod.Sra3, SraMethod.Sosra, SraMethod.Sosra2, AdditiveSrkMethod.ShArk, AdditiveSrkMethod.Sea,
         StratonovichSrkMethod.GeneralShArk, StratonovichSrkMethod.Spark, StratonovichSrkMethod.SlowRk,
-        DriftImplicitEulerMaruyama.Trapezoidal, DriftImplicitEulerMaruyama.Euler,
+        DriftImplicitEulerMaruyama.Trapezoidal, DriftImplicitEulerMaruyama.Euler, AlignLangevin.Instance,
     ];
 
     /// <summary>The method with this name (case-insensitive).</summary>
