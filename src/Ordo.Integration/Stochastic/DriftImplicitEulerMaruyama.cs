@@ -147,7 +147,7 @@ public sealed class DriftImplicitEulerMaruyama : SdeMethod
                 if (slow && refreshes < MaxJacobianRefreshes)
                 {
                     refreshes++;
-                    Drift(tNew, _z, _fz);
+                    if (Problem.DriftJacobian is null) Drift(tNew, _z, _fz); // the differences need f at the new iterate
                     if (!Factor(tNew, _z, _fz, ht)) return false;
                     previous = double.PositiveInfinity;
                 }
