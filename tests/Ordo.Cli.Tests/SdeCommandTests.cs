@@ -318,7 +318,7 @@ public sealed class SdeCommandTests : IDisposable
 
     public static TheoryData<string[], string> BadInputs => new()
     {
-        { ["--method", "nosuch"], "--method: unknown SDE method 'nosuch'; known: auto, euler-maruyama, milstein, stochastic-heun, sriw1, sosri, sosri2, sra1, sra2, sra3, sosra, sosra2, shark, sea, general-shark, spark, slowrk, implicit-em, implicit-euler-maruyama, align" },
+        { ["--method", "nosuch"], "--method: unknown SDE method 'nosuch'; known: auto, euler-maruyama, milstein, stochastic-heun, euler-heun, sriw1, sosri, sosri2, sra1, sra2, sra3, sosra, sosra2, shark, sea, general-shark, spark, slowrk, implicit-em, implicit-euler-maruyama, align" },
         { ["--method", "tsit5"], "--method: unknown SDE method 'tsit5'" },
         { ["--method", "sra1"], "--method: 'sra1' cannot solve" },
         { ["--method", "euler-maruyama"], "--method: 'euler-maruyama' takes fixed steps only (it has no error estimate); give the step size with --dt" },

@@ -8,7 +8,7 @@ public static class SdeMethods
     /// <summary>Every method, in the order <c>ordo methods</c> lists them.</summary>
     public static IReadOnlyList<SdeMethod> All { get; } =
     [
-        EulerMaruyama.Instance, Milstein.Instance, StochasticHeun.Instance, SriMethod.Sriw1, SriMethod.Sosri, SriMethod.Sosri2,
+        EulerMaruyama.Instance, Milstein.Instance, StochasticHeun.Instance, EulerHeun.Instance, SriMethod.Sriw1, SriMethod.Sosri, SriMethod.Sosri2,
         SraMethod.Sra1, SraMethod.Sra2, SraMethod.Sra3, SraMethod.Sosra, SraMethod.Sosra2, AdditiveSrkMethod.ShArk, AdditiveSrkMethod.Sea,
         StratonovichSrkMethod.GeneralShArk, StratonovichSrkMethod.Spark, StratonovichSrkMethod.SlowRk,
         DriftImplicitEulerMaruyama.Trapezoidal, DriftImplicitEulerMaruyama.Euler, AlignLangevin.Instance,

@@ -207,6 +207,41 @@ public class SdeStrongOrderTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// sde.md §8 item 2: is Euler–Heun's strong order 1 for commutative noise (the reference python on GBM and COMM2) or
+    /// ½ (diffrax's table)? Measured on linear (GBM, COMM2) and nonlinear commutative problems: SINH (scalar) and a
+    /// coupled two-component system with nonlinear diagonal noise, gᵢ depending on yᵢ only (so Lⁱgⱼ = 0 for i ≠ j),
+    /// against SlowRK (order 1.5 on commutative noise) at h = 2⁻¹¹ on the same path. And ½ on non-commutative noise.
+    /// </summary>
+    [Fact]
+    public void Euler_heun_has_order_one_on_commutative_noise_linear_or_not()
+    {
+        SdeMethod[] methods = [EulerHeun.Instance];
+        double gbm = Slopes(SdeReferenceProblems.Gbm(), methods, 500, ScalarExact(w => SdeReferenceProblems.GbmExact(w)))[0];
+        double sinh = Slopes(SdeReferenceProblems.Sinh(), methods, 500, ScalarExact(SdeReferenceProblems.SinhExact))[0];
+        double comm = Slopes(SdeReferenceProblems.Commutative2(), methods, 500, (tree, x) =>
+        {
+            Span<double> w = stackalloc double[2];
+            tree.Increment(0, 1, w);
+            SdeReferenceProblems.Commutative2Exact(w[0], w[1], x);
+        })[0];
+        var nonlinear = new SdeProblem(
+            (t, y, f) => { f[0] = -y[0] + y[1]; f[1] = -y[1] + 0.2 * y[0] * y[0]; },
+            (t, y, g) => { g[0] = 0.6 * Math.Cos(y[0]); g[1] = 0.5 * Math.Sqrt(1 + y[1] * y[1]); },
+            [0.5, -0.3], 0, 1, SdeNoise.Diagonal, calculus: SdeCalculus.Stratonovich, name: "NLDIAG");
+        Exact fine = (tree, x) => Sde.Solve(nonlinear, StratonovichSrkMethod.SlowRk, new SdeOptions { FixedStep = 1.0 / 2048 }, tree).Y.CopyTo(x);
+        double diag = Slopes(nonlinear, methods, 300, fine, treeTol: 1.0 / 4096)[0];
+        var noncommutative = new SdeProblem((t, y, f) => f.Clear(), (t, y, g) => { g[0] = 1; g[1] = 0; g[2] = 0; g[3] = y[0]; },
+            [0.0, 0.0], 0, 1, SdeNoise.General, noiseDimension: 2, calculus: SdeCalculus.Stratonovich, name: "NONCOMM");
+        double general = Slopes(noncommutative, methods, 300,
+            (tree, x) => Sde.Solve(noncommutative, StochasticHeun.Instance, new SdeOptions { FixedStep = 1.0 / 4096 }, tree).Y.CopyTo(x), treeTol: 1.0 / 8192)[0];
+        InWindow(gbm, 0.88, 1.15, "GBM euler-heun");
+        InWindow(sinh, 0.88, 1.15, "SINH euler-heun");
+        InWindow(comm, 0.88, 1.15, "COMM2 euler-heun");
+        InWindow(diag, 0.88, 1.15, "NLDIAG euler-heun");
+        InWindow(general, 0.40, 0.65, "NONCOMM euler-heun");
+    }
+
     private static Exact FineReference(SdeProblem problem) => (tree, x) =>
     {
         var sol = Sde.Solve(problem, SraMethod.Sra3, new SdeOptions { FixedStep = 1.0 / 2048 }, tree);
