@@ -102,7 +102,10 @@ public sealed class DriftImplicitEulerMaruyama : SdeMethod
             Failed = false;
             int d = D;
             double ht = h * _theta;
-            Drift(t, y, _f0);
+            // f(t, y) enters r unless θ = 1, and the differenced Jacobian at (t, y) needs it; otherwise it is not evaluated.
+            bool needF0 = ht != h || Problem.DriftJacobian is null;
+            if (needF0) Drift(t, y, _f0);
+            else Array.Clear(_f0);
             Diffusion(t, y, _g);
             // r = y + h(1 − θ) f(t, y) + G ΔW. Newton starts from y + G ΔW, the state moved by the noise alone: on a
             // stiff drift the explicit Euler–Maruyama step would be a far worse start.

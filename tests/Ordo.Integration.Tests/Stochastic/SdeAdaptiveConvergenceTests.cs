@@ -27,14 +27,14 @@ public class SdeAdaptiveConvergenceTests(ITestOutputHelper output)
     private static Case Nladd()
     {
         var problem = SdeReferenceProblems.NonlinearAdditive();
-        var known = new Dictionary<ulong, double>(); // per path: the fine reference is the costly part
+        var known = new Dictionary<(ulong Seed, ulong Stream), double>(); // per path: the fine reference is the costly part
         return new(problem, (tree, x) =>
         {
-            if (!known.TryGetValue(tree.Stream, out double value))
+            if (!known.TryGetValue((tree.Seed, tree.Stream), out double value))
             {
                 var sol = Sde.Solve(problem, SraMethod.Sra3, new SdeOptions { FixedStep = 1.0 / 2048 }, tree);
                 Assert.Equal(SdeStatus.Success, sol.Status);
-                known[tree.Stream] = value = sol.Y[0];
+                known[(tree.Seed, tree.Stream)] = value = sol.Y[0];
             }
             x[0] = value;
         });
@@ -62,10 +62,10 @@ public class SdeAdaptiveConvergenceTests(ITestOutputHelper output)
     }
 
     /// <summary>Solves every path with each option set (same tree per path) and records error and work.</summary>
-    private static Runs Solve(Case c, SdeMethod method, IReadOnlyList<SdeOptions> options, int paths, double treeTol = TreeTol)
+    private static Runs Solve(Case c, SdeMethod method, IReadOnlyList<SdeOptions> options, int paths, double treeTol = TreeTol, ulong seed = Seed)
     {
         var runs = new Runs(paths, options.Count);
-        var tree = new VirtualBrownianTree(0, 1, treeTol, 1, Seed);
+        var tree = new VirtualBrownianTree(0, 1, treeTol, 1, seed);
         Span<double> reference = stackalloc double[1];
         for (int p = 0; p < paths; p++)
         {
@@ -86,6 +86,39 @@ public class SdeAdaptiveConvergenceTests(ITestOutputHelper output)
 
     private static SdeOptions Adaptive(double rtol) => new() { RelativeTolerance = rtol, AbsoluteTolerance = rtol };
 
+    /// <summary>Adaptive runs at each tolerance and fixed-step runs with the same mean drift evaluations (rejections are
+    /// work too, so the comparison uses evaluations, not steps), on the same paths of one tree seed.</summary>
+    private static (Runs Adaptive, int[] FixedSteps, Runs Fixed) AtEqualWork(Case c, SdeMethod method, double[] tolerances, int paths, ulong seed)
+    {
+        var adaptive = Solve(c, method, [.. tolerances.Select(Adaptive)], paths, seed: seed);
+        double perStep = Sde.Solve(c.Problem, method, new SdeOptions { FixedStep = 0.5 }).Stats.DriftEvaluations / 2.0;
+        var fixedSteps = tolerances.Select((_, r) => Math.Max(1, (int)Math.Round(adaptive.MeanWork(r) / perStep))).ToArray();
+        return (adaptive, fixedSteps, Solve(c, method, [.. fixedSteps.Select(n => new SdeOptions { FixedStep = 1.0 / n })], paths, seed: seed));
+    }
+
+    /// <summary>
+    /// Why <see cref="Error_against_work_adaptive_and_fixed_steps"/> runs 400 paths: the mean |error| is heavy-tailed, and
+    /// ShARK's adaptive/fixed ratio at rtol 1e-3 on NLADD moves with the tree seed. Over eight seeds it must stay inside
+    /// that test's bound of 6 at 400 paths; the 100-path spread is printed alongside (it reached 6.0, which is why the
+    /// path count went up). docs/integration/sde-adaptive.md quotes these figures.
+    /// </summary>
+    [Fact]
+    public void Error_ratio_spread_over_tree_seeds()
+    {
+        var c = Nladd();
+        foreach (int paths in new[] { 100, 400 })
+        {
+            var ratios = new double[8];
+            for (int k = 0; k < ratios.Length; k++)
+            {
+                var (adaptive, _, fixedRuns) = AtEqualWork(c, AdditiveSrkMethod.ShArk, [1e-3], paths, (ulong)k + 1);
+                ratios[k] = adaptive.MeanError(0) / fixedRuns.MeanError(0);
+            }
+            output.WriteLine($"NLADD shark, rtol 1e-3, {paths} paths, tree seeds 1–8: adaptive/fixed error ratio {string.Join(" ", ratios.Select(r => r.ToString("F2")))} (range {ratios.Min():F2}–{ratios.Max():F2})");
+            if (paths == 400) Assert.True(ratios.Max() <= 6.0, $"400-path ratio {ratios.Max():F2} above the bound 6");
+        }
+    }
+
     /// <summary>
     /// SPaRK, the adaptive method for any noise, on non-commutative noise (dX₁ = dW₁, dX₂ = X₁ ∘ dW₂): on one tree per
     /// path, tighter tolerances converge to the solution on that path (reference: stochastic Heun, h = 2⁻¹³, error
@@ -94,8 +127,7 @@ public class SdeAdaptiveConvergenceTests(ITestOutputHelper output)
     [Fact]
     public void Spark_steps_adaptively_on_non_commutative_noise()
     {
-        var problem = new SdeProblem((t, y, f) => f.Clear(), (t, y, g) => { g[0] = 1; g[1] = 0; g[2] = 0; g[3] = y[0]; },
-            [0.0, 0.0], 0, 1, SdeNoise.General, noiseDimension: 2, calculus: SdeCalculus.Stratonovich, name: "NONCOMM");
+        var problem = SdeReferenceProblems.NonCommutative();
         const int paths = 200;
         double[] tolerances = [1e-1, 1e-2, 1e-3];
         var method = StratonovichSrkMethod.Spark;
@@ -186,11 +218,7 @@ public class SdeAdaptiveConvergenceTests(ITestOutputHelper output)
         // paths the eight seeds give 3.7–4.8 (SRA1 3.9–5.1), inside the unchanged bounds.
         const int paths = 400;
         double[] tolerances = [1e-1, 1e-2, 1e-3];
-        var adaptive = Solve(c, method, [.. tolerances.Select(Adaptive)], paths);
-        // Drift evaluations per fixed step (rejections are work too, so the comparison uses evaluations, not steps).
-        double perStep = Sde.Solve(c.Problem, method, new SdeOptions { FixedStep = 0.5 }).Stats.DriftEvaluations / 2.0;
-        var fixedSteps = tolerances.Select((_, r) => Math.Max(1, (int)Math.Round(adaptive.MeanWork(r) / perStep))).ToArray();
-        var fixedRuns = Solve(c, method, [.. fixedSteps.Select(n => new SdeOptions { FixedStep = 1.0 / n })], paths);
+        var (adaptive, fixedSteps, fixedRuns) = AtEqualWork(c, method, tolerances, paths, Seed);
         var table = new StringBuilder();
         table.AppendLine($"{c.Problem.Name} {method.Name} ({paths} paths; work = drift evaluations per path)");
         table.AppendLine("  rtol   adaptive: steps  rejected  work   error     | fixed: steps  work   error     | error ratio adaptive/fixed");

@@ -38,6 +38,12 @@ internal static class SdeReferenceProblems
     public static SdeProblem Ou() =>
         new((t, y, f) => f[0] = OuTheta * (OuMu - y[0]), (t, y, g) => g[0] = OuSigma, [0.0], 0, 1, SdeNoise.Additive, name: "OU");
 
+    /// <summary>NONCOMM dX₁ = dW₁, dX₂ = X₁ ∘ dW₂ (Stratonovich; Itô is the same here), X0 = 0: non-commutative noise,
+    /// X₂(1) = ½W₁W₂ + A₁₂ with the space-space Lévy area A₁₂, so every method here has strong order ½ on it.</summary>
+    public static SdeProblem NonCommutative() =>
+        new((t, y, f) => f.Clear(), (t, y, g) => { g[0] = 1; g[1] = 0; g[2] = 0; g[3] = y[0]; },
+            [0.0, 0.0], 0, 1, SdeNoise.General, noiseDimension: 2, calculus: SdeCalculus.Stratonovich, name: "NONCOMM");
+
     /// <summary>NLADD dX = (cos X − X/2) dt + 1.5 dW, X0 = 0.3: the problem whose nonlinear drift shows strong order 1.5.</summary>
     public static SdeProblem NonlinearAdditive() =>
         new((t, y, f) => f[0] = Math.Cos(y[0]) - 0.5 * y[0], (t, y, g) => g[0] = 1.5, [0.3], 0, 1, SdeNoise.Additive, name: "NLADD");
